@@ -1,0 +1,141 @@
+#include "transport/connection.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "common/logging.h"
+
+namespace durabletask::internal {
+namespace {
+
+thread_local const Connection* current_callback_connection = nullptr;
+
+}  // namespace
+
+bool IsPastDeadline(const Deadline& deadline) {
+  return deadline && Clock::now() >= *deadline;
+}
+
+void PostToLibraryThread(std::function<void()> action) {
+  auto alarm = std::make_shared<grpc::Alarm>();
+  alarm->Set(std::chrono::system_clock::now(),
+             [alarm, action = std::move(action)](bool) mutable {
+               action();
+               // Releasing the alarm inside its own callback is allowed: gRPC holds a
+               // reference while the callback runs.
+               alarm.reset();
+             });
+}
+
+Connection::~Connection() { Close(); }
+
+Deadline Connection::ResolveDeadline(const Deadline& deadline,
+                                     std::chrono::milliseconds timeout) const {
+  Deadline resolved = deadline;
+  if (timeout.count() > 0) {
+    TimePoint by_timeout = Clock::now() + timeout;
+    if (!resolved || by_timeout < *resolved) resolved = by_timeout;
+  }
+  if (!resolved && settings_.default_deadline.count() > 0) {
+    resolved = Clock::now() + settings_.default_deadline;
+  }
+  return resolved;
+}
+
+Status Connection::PrepareContext(grpc::ClientContext* context, const Deadline& deadline) const {
+  if (deadline) context->set_deadline(*deadline);
+  if (!settings_.task_hub.empty()) context->AddMetadata("taskhub", settings_.task_hub);
+  context->AddMetadata("x-user-agent", settings_.user_agent);
+  if (settings_.token_cache) {
+    Result<std::string> authorization = settings_.token_cache->Get();
+    if (!authorization.ok()) return authorization.status();
+    context->AddMetadata("authorization", *authorization);
+  } else if (!settings_.static_authorization.empty()) {
+    context->AddMetadata("authorization", settings_.static_authorization);
+  }
+  return Status::Ok();
+}
+
+Status Connection::MapStatus(RpcId rpc, const grpc::Status& status,
+                             const CallPolicy& policy) const {
+  if (status.ok()) return Status::Ok();
+  std::string message = std::string(RpcName(rpc)) + " failed";
+  if (!policy.subject.empty()) message += " for " + policy.subject;
+  if (!settings_.task_hub.empty()) message += " in task hub '" + settings_.task_hub + "'";
+  if (!status.error_message().empty()) message += ": " + status.error_message();
+  return Status(static_cast<StatusCode>(status.error_code()), std::move(message));
+}
+
+std::chrono::milliseconds Connection::Backoff(int retry) const {
+  const RetryPolicy& policy = settings_.retry;
+  double scaled = static_cast<double>(policy.initial_backoff.count()) *
+                  std::pow(policy.backoff_multiplier, std::max(0, retry - 1));
+  double capped = std::min(scaled, static_cast<double>(policy.max_backoff.count()));
+  return std::chrono::milliseconds(static_cast<long long>(capped));
+}
+
+bool Connection::Register(InflightCall* call) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (closed_) return false;
+  call->previous_ = nullptr;
+  call->next_ = inflight_;
+  if (inflight_ != nullptr) inflight_->previous_ = call;
+  inflight_ = call;
+  ++inflight_count_;
+  return true;
+}
+
+void Connection::Unregister(InflightCall* call) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (call->previous_ != nullptr) {
+    call->previous_->next_ = call->next_;
+  } else {
+    inflight_ = call->next_;
+  }
+  if (call->next_ != nullptr) call->next_->previous_ = call->previous_;
+  call->previous_ = call->next_ = nullptr;
+  if (--inflight_count_ <= 1) drained_.notify_all();
+}
+
+void Connection::Close() {
+  std::vector<std::shared_ptr<InflightCall>> calls;
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (!closed_ && LogEnabled(LogLevel::kDebug)) {
+    Log(LogLevel::kDebug, "client",
+        "closing a client of task hub '" + settings_.task_hub + "' with " +
+            std::to_string(inflight_count_) + " calls in flight");
+  }
+  closed_ = true;
+  // A registered call is alive (it unregisters before it is released), so it can be
+  // retained here and cancelled after the lock is dropped.
+  for (InflightCall* call = inflight_; call != nullptr; call = call->next_) {
+    calls.push_back(call->shared_from_this());
+  }
+  lock.unlock();
+  for (const auto& call : calls) call->Cancel();
+  calls.clear();
+  lock.lock();
+  // A completion callback of this connection that closes it must not wait for itself.
+  int own = current_callback_connection == this ? 1 : 0;
+  drained_.wait(lock, [this, own] { return inflight_count_ <= own; });
+}
+
+bool Connection::closed() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return closed_;
+}
+
+Status Connection::ClosedStatus() const {
+  return Status(StatusCode::kFailedPrecondition,
+                "the client of task hub '" + settings_.task_hub + "' is closed");
+}
+
+Connection::CallbackScope::CallbackScope(const Connection* connection)
+    : previous_(current_callback_connection) {
+  current_callback_connection = connection;
+}
+
+Connection::CallbackScope::~CallbackScope() { current_callback_connection = previous_; }
+
+}  // namespace durabletask::internal

@@ -1,0 +1,396 @@
+// One client's view of the transport: a leased channel plus what travels with every call
+// (task hub, token, user agent), deadlines, retries on UNAVAILABLE, re-issued long polls,
+// cancellation, and the set of calls in flight so that closing can cancel them.
+#ifndef DURABLETASK_SRC_TRANSPORT_CONNECTION_H_
+#define DURABLETASK_SRC_TRANSPORT_CONNECTION_H_
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include <grpcpp/alarm.h>
+#include <grpcpp/grpcpp.h>
+
+#include "durabletask/cancellation.h"
+#include "durabletask/options.h"
+#include "durabletask/status.h"
+#include "transport/channel_pool.h"
+#include "transport/metrics.h"
+#include "transport/rpc.h"
+#include "transport/token_cache.h"
+
+namespace durabletask::internal {
+
+using Deadline = std::optional<TimePoint>;
+
+// What a call is about, for error messages ("instance 'abc'"), and how it is retried.
+struct CallPolicy {
+  std::string subject;
+  // Long polls: a DEADLINE_EXCEEDED before the caller's own deadline means the server
+  // ended the poll early, so the call is issued again.
+  bool reissue_on_server_deadline = false;
+};
+
+// A call in flight that Close() can cancel. Calls are shared objects: Close() holds a
+// reference while it cancels one, outside any lock, because gRPC may run the call's
+// completion inline in TryCancel().
+class InflightCall : public std::enable_shared_from_this<InflightCall> {
+ public:
+  virtual ~InflightCall() = default;
+  // Must not hold a lock of its own while it calls into gRPC.
+  virtual void Cancel() = 0;
+
+ private:
+  friend class Connection;
+  InflightCall* previous_ = nullptr;
+  InflightCall* next_ = nullptr;
+};
+
+// The per-call settings of one client.
+struct CallSettings {
+  std::string task_hub;
+  std::string user_agent;
+  std::string static_authorization;  // "Bearer ..." or empty
+  std::shared_ptr<TokenCache> token_cache;
+  RetryPolicy retry;
+  std::chrono::milliseconds default_deadline{0};
+};
+
+// Thread safety: every method may be called from any thread.
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(std::shared_ptr<ChannelLease> lease, CallSettings settings,
+             std::shared_ptr<Metrics> metrics)
+      : lease_(std::move(lease)), settings_(std::move(settings)), metrics_(std::move(metrics)) {}
+  ~Connection();
+
+  const std::string& task_hub() const { return settings_.task_hub; }
+  StubInterface* stub() const { return lease_->stub(); }
+  Metrics* metrics() const { return metrics_.get(); }
+
+  // The deadline of a call given the caller's options and the client's default.
+  Deadline ResolveDeadline(const Deadline& deadline, std::chrono::milliseconds timeout) const;
+
+  // Adds deadline and per-call headers to a fresh context.
+  Status PrepareContext(grpc::ClientContext* context, const Deadline& deadline) const;
+
+  // A readable error for a finished call.
+  Status MapStatus(RpcId rpc, const grpc::Status& status, const CallPolicy& policy) const;
+
+  // Backoff before retry number `retry` (1-based).
+  std::chrono::milliseconds Backoff(int retry) const;
+
+  const RetryPolicy& retry_policy() const { return settings_.retry; }
+
+  // Registers a call so that Close() can cancel it. Fails once closed.
+  bool Register(InflightCall* call);
+  void Unregister(InflightCall* call);
+
+  // Cancels every call in flight and waits until they have unregistered. Later calls
+  // fail with kFailedPrecondition. Safe to call from a completion callback of this
+  // connection (it then does not wait for that callback itself).
+  void Close();
+  bool closed() const;
+
+  Status ClosedStatus() const;
+
+  // Marks the current thread as running a completion callback of this connection.
+  class CallbackScope {
+   public:
+    explicit CallbackScope(const Connection* connection);
+    ~CallbackScope();
+
+   private:
+    const Connection* previous_;
+  };
+
+  template <typename Rpc>
+  Status Unary(const typename Rpc::Request& request, typename Rpc::Response* response,
+               const Deadline& caller_deadline, const CancellationToken& cancellation,
+               const CallPolicy& policy);
+
+  // `done` runs exactly once, on a gRPC thread.
+  template <typename Rpc>
+  void UnaryAsync(typename Rpc::Request request, const Deadline& caller_deadline,
+                  const CancellationToken& cancellation, CallPolicy policy,
+                  std::function<void(Status, typename Rpc::Response&)> done);
+
+ private:
+  std::shared_ptr<ChannelLease> lease_;
+  CallSettings settings_;
+  std::shared_ptr<Metrics> metrics_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable drained_;
+  InflightCall* inflight_ = nullptr;
+  int inflight_count_ = 0;
+  bool closed_ = false;
+};
+
+bool IsPastDeadline(const Deadline& deadline);
+
+// Runs `action` soon on a gRPC thread. Non-blocking calls use it to report early
+// failures without running the callback on the caller's thread.
+void PostToLibraryThread(std::function<void()> action);
+
+// ---------------------------------------------------------------------------------------
+// Blocking calls.
+
+// A blocking call's registration: cancelling it cancels the gRPC context and wakes a
+// backoff sleep.
+class SyncCall final : public InflightCall {
+ public:
+  // A blocking call has no completion callback, so cancelling under its lock is safe.
+  void Cancel() override {
+    std::lock_guard<std::mutex> lock(mutex);
+    cancelled = true;
+    if (context != nullptr) context->TryCancel();
+    wakeup.notify_all();
+  }
+
+  std::mutex mutex;
+  std::condition_variable wakeup;
+  grpc::ClientContext* context = nullptr;
+  bool cancelled = false;
+};
+
+template <typename Rpc>
+Status Connection::Unary(const typename Rpc::Request& request, typename Rpc::Response* response,
+                         const Deadline& caller_deadline, const CancellationToken& cancellation,
+                         const CallPolicy& policy) {
+  auto shared_call = std::make_shared<SyncCall>();
+  SyncCall& call = *shared_call;
+  if (!Register(&call)) return ClosedStatus();
+  std::uint64_t registration = cancellation.Register([&call] { call.Cancel(); });
+
+  Status result;
+  int attempt = 0;
+  for (;;) {
+    ++attempt;
+    if (call.cancelled || cancellation.IsCancelled()) {
+      result = MapStatus(Rpc::kId, grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"), policy);
+      break;
+    }
+    if (IsPastDeadline(caller_deadline)) {
+      result = MapStatus(Rpc::kId, grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
+                                                "deadline exceeded"), policy);
+      break;
+    }
+
+    grpc::ClientContext context;
+    if (Status prepared = PrepareContext(&context, caller_deadline); !prepared.ok()) {
+      result = prepared;
+      break;
+    }
+    {
+      std::lock_guard<std::mutex> lock(call.mutex);
+      if (call.cancelled) continue;
+      call.context = &context;
+    }
+    grpc::Status status = Rpc::Call(stub(), &context, request, response);
+    {
+      std::lock_guard<std::mutex> lock(call.mutex);
+      call.context = nullptr;
+    }
+
+    bool cancelled = call.cancelled || cancellation.IsCancelled();
+    if (status.error_code() == grpc::StatusCode::UNAVAILABLE && !cancelled &&
+        attempt < settings_.retry.max_attempts) {
+      auto wake = std::chrono::steady_clock::now() + Backoff(attempt);
+      if (caller_deadline && *caller_deadline < Clock::now() + Backoff(attempt)) {
+        result = MapStatus(Rpc::kId, status, policy);
+        break;
+      }
+      if (metrics_) metrics_->Retry();
+      std::unique_lock<std::mutex> lock(call.mutex);
+      call.wakeup.wait_until(lock, wake, [&call] { return call.cancelled; });
+      continue;
+    }
+    if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED &&
+        policy.reissue_on_server_deadline && !cancelled && !IsPastDeadline(caller_deadline)) {
+      attempt = 0;
+      continue;
+    }
+    if (cancelled && status.error_code() != grpc::StatusCode::OK) {
+      status = grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
+    }
+    result = MapStatus(Rpc::kId, status, policy);
+    break;
+  }
+
+  cancellation.Unregister(registration);
+  if (metrics_) metrics_->CallFinished(Rpc::kId, result.code());
+  Unregister(&call);
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------
+// Non-blocking calls, on gRPC's callback API. The call object keeps itself alive and is
+// released after its completion callback has run.
+
+template <typename Rpc>
+class AsyncUnaryCall final : public InflightCall {
+ public:
+  using Request = typename Rpc::Request;
+  using Response = typename Rpc::Response;
+  using Done = std::function<void(Status, Response&)>;
+
+  AsyncUnaryCall(std::shared_ptr<Connection> connection, Request request, Deadline deadline,
+                 CancellationToken cancellation, CallPolicy policy, Done done)
+      : connection_(std::move(connection)), request_(std::move(request)),
+        deadline_(deadline), cancellation_(std::move(cancellation)),
+        policy_(std::move(policy)), done_(std::move(done)) {}
+
+  // The call keeps itself alive until its completion callback has run.
+  void Start(std::shared_ptr<AsyncUnaryCall> self) {
+    self_ = std::move(self);
+    if (!connection_->Register(this)) {
+      // Nothing was sent; report on a gRPC thread as promised, through an alarm.
+      Status closed = connection_->ClosedStatus();
+      RunSoon([this, closed] { Finish(closed, /*registered=*/false); });
+      return;
+    }
+    registration_ = cancellation_.Register([this] { Cancel(); });
+    Attempt();
+  }
+
+  void Cancel() override {
+    std::shared_ptr<InflightCall> keep_alive = shared_from_this();
+    std::shared_ptr<grpc::ClientContext> context;
+    std::shared_ptr<grpc::Alarm> alarm;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      cancelled_ = true;
+      context = context_;
+      alarm = alarm_;
+    }
+    if (context) context->TryCancel();
+    if (alarm) alarm->Cancel();
+  }
+
+ private:
+  bool IsCancelled() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return cancelled_ || cancellation_.IsCancelled();
+  }
+
+  void RunSoon(std::function<void()> action) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    alarm_ = std::make_shared<grpc::Alarm>();
+    alarm_->Set(std::chrono::system_clock::now(),
+                [action = std::move(action)](bool) { action(); });
+  }
+
+  void Attempt() {
+    ++attempt_;
+    // Early failures complete through an alarm, so the callback never runs on the
+    // thread that started the call.
+    if (IsCancelled()) {
+      FinishSoon(connection_->MapStatus(
+          Rpc::kId, grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"), policy_));
+      return;
+    }
+    if (IsPastDeadline(deadline_)) {
+      FinishSoon(connection_->MapStatus(
+          Rpc::kId, grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "deadline exceeded"),
+          policy_));
+      return;
+    }
+
+    auto context = std::make_shared<grpc::ClientContext>();
+    if (Status prepared = connection_->PrepareContext(context.get(), deadline_); !prepared.ok()) {
+      FinishSoon(prepared);
+      return;
+    }
+    bool cancelled_meanwhile;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      context_ = context;
+      cancelled_meanwhile = cancelled_;
+    }
+    Rpc::Start(connection_->stub(), context.get(), &request_, &response_,
+               [this](grpc::Status status) { OnDone(std::move(status)); });
+    if (cancelled_meanwhile) context->TryCancel();
+  }
+
+  void OnDone(grpc::Status status) {
+    bool cancelled = IsCancelled();
+    if (status.error_code() == grpc::StatusCode::UNAVAILABLE && !cancelled &&
+        attempt_ < connection_->retry_policy().max_attempts) {
+      std::chrono::milliseconds backoff = connection_->Backoff(attempt_);
+      if (!deadline_ || Clock::now() + backoff < *deadline_) {
+        if (connection_->metrics()) connection_->metrics()->Retry();
+        std::lock_guard<std::mutex> lock(mutex_);
+        alarm_ = std::make_shared<grpc::Alarm>();
+        alarm_->Set(std::chrono::system_clock::now() + backoff, [this](bool fired) {
+          if (!fired) {
+            std::lock_guard<std::mutex> lock(mutex_);
+            cancelled_ = true;
+          }
+          Attempt();
+        });
+        return;
+      }
+    }
+    if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED &&
+        policy_.reissue_on_server_deadline && !cancelled && !IsPastDeadline(deadline_)) {
+      attempt_ = 0;
+      Attempt();
+      return;
+    }
+    if (cancelled && !status.ok()) status = grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
+    Finish(connection_->MapStatus(Rpc::kId, status, policy_));
+  }
+
+  void FinishSoon(Status status) {
+    RunSoon([this, status] { Finish(status); });
+  }
+
+  void Finish(Status status, bool registered = true) {
+    if (registered) cancellation_.Unregister(registration_);
+    if (connection_->metrics()) connection_->metrics()->CallFinished(Rpc::kId, status.code());
+    {
+      Connection::CallbackScope scope(connection_.get());
+      done_(std::move(status), response_);
+    }
+    if (registered) connection_->Unregister(this);
+    // Dropping the alarm inside its own callback is allowed by gRPC (it holds a
+    // reference while the callback runs).
+    std::shared_ptr<AsyncUnaryCall> self = std::move(self_);
+  }
+
+  std::shared_ptr<Connection> connection_;
+  Request request_;
+  Response response_;
+  Deadline deadline_;
+  CancellationToken cancellation_;
+  CallPolicy policy_;
+  Done done_;
+
+  std::shared_ptr<AsyncUnaryCall> self_;
+  std::mutex mutex_;
+  std::shared_ptr<grpc::ClientContext> context_;
+  std::shared_ptr<grpc::Alarm> alarm_;
+  bool cancelled_ = false;
+  int attempt_ = 0;
+  std::uint64_t registration_ = 0;
+};
+
+template <typename Rpc>
+void Connection::UnaryAsync(typename Rpc::Request request, const Deadline& caller_deadline,
+                            const CancellationToken& cancellation, CallPolicy policy,
+                            std::function<void(Status, typename Rpc::Response&)> done) {
+  auto call = std::make_shared<AsyncUnaryCall<Rpc>>(shared_from_this(), std::move(request),
+                                                    caller_deadline, cancellation,
+                                                    std::move(policy), std::move(done));
+  call->Start(call);
+}
+
+}  // namespace durabletask::internal
+
+#endif  // DURABLETASK_SRC_TRANSPORT_CONNECTION_H_
