@@ -129,6 +129,8 @@ class DT_API ClientFactoryBuilder {
  public:
   ClientFactoryBuilder();
   ~ClientFactoryBuilder();
+  ClientFactoryBuilder(ClientFactoryBuilder&&) noexcept;
+  ClientFactoryBuilder& operator=(ClientFactoryBuilder&&) noexcept;
 
   // Chooses the gRPC transport with these base options. Without it, CreateClient fails
   // with kNotConfigured.

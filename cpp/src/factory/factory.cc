@@ -280,6 +280,8 @@ ClientFactoryBuilder::ClientFactoryBuilder()
     : configuration_(std::make_unique<Configuration>()) {}
 
 ClientFactoryBuilder::~ClientFactoryBuilder() = default;
+ClientFactoryBuilder::ClientFactoryBuilder(ClientFactoryBuilder&&) noexcept = default;
+ClientFactoryBuilder& ClientFactoryBuilder::operator=(ClientFactoryBuilder&&) noexcept = default;
 
 ClientFactoryBuilder& ClientFactoryBuilder::UseGrpc(ClientOptions base) {
   configuration_->transport_configured = true;

@@ -43,6 +43,30 @@ std::shared_ptr<grpc::Channel> MakeChannel(const ChannelSettings& settings) {
   return grpc::CreateCustomChannel(settings.target, credentials, arguments);
 }
 
+// gRPC serves the callback API of every channel from one process-wide completion queue
+// that is reference counted by the channels using it. When the last such channel goes,
+// gRPC shuts the queue down and joins its threads; if that happens on one of those
+// threads (a channel released from a completion callback) or races a new channel
+// starting up, gRPC aborts ("assertion failed: prior > 0"). Clients come and go all the
+// time here, so one channel that has made a callback-API call is kept for the life of
+// the process: the count never reaches zero and the queue is never torn down.
+// The anchor's only call targets a local socket path with an already-expired deadline,
+// so it does no network I/O.
+void AnchorCallbackQueue() {
+  static const bool anchored = [] {
+    auto* channel = new std::shared_ptr<grpc::Channel>(grpc::CreateChannel(
+        "unix:/nonexistent/durabletask-callback-anchor", grpc::InsecureChannelCredentials()));
+    auto* stub = ::TaskHubSidecarService::NewStub(*channel).release();
+    auto* context = new grpc::ClientContext();
+    context->set_deadline(std::chrono::system_clock::now());
+    auto* request = new ::google::protobuf::Empty();
+    auto* response = new ::google::protobuf::Empty();
+    stub->async()->Hello(context, request, response, [](grpc::Status) {});
+    return true;
+  }();
+  (void)anchored;
+}
+
 }  // namespace
 
 Result<ChannelSettings> ChannelSettings::FromOptions(const ClientOptions& options) {
@@ -97,6 +121,7 @@ ChannelLease::~ChannelLease() {
 
 std::shared_ptr<ChannelPool> ChannelPool::Create(std::shared_ptr<Metrics> metrics,
                                                  std::chrono::milliseconds idle_timeout) {
+  AnchorCallbackQueue();
   return std::shared_ptr<ChannelPool>(new ChannelPool(std::move(metrics), idle_timeout));
 }
 
