@@ -131,8 +131,11 @@ class AsyncHistoryCall final : public grpc::ClientReadReactor<::HistoryChunk>,
       *error = prepared;
       return false;
     }
-    self_ = std::move(self);
-    registration_ = cancellation_.Register([this] { Cancel(); });
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      self_ = std::move(self);
+      registration_ = cancellation_.Register([this] { Cancel(); });
+    }
     connection.stub()->async()->StreamInstanceHistory(&context_, &request_, this);
     StartRead(&chunk_);
     StartCall();
@@ -141,13 +144,19 @@ class AsyncHistoryCall final : public grpc::ClientReadReactor<::HistoryChunk>,
 
   void Cancel() override { context_.TryCancel(); }
 
+  // gRPC runs reactions one at a time but on varying threads; the mutex makes that
+  // ordering visible to ThreadSanitizer.
   void OnReadDone(bool ok) override {
     if (!ok) return;
-    for (const auto& event : chunk_.events()) events_.push_back(FromProto(event));
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      for (const auto& event : chunk_.events()) events_.push_back(FromProto(event));
+    }
     StartRead(&chunk_);
   }
 
   void OnDone(const grpc::Status& status) override {
+    { std::lock_guard<std::mutex> lock(mutex_); }
     cancellation_.Unregister(registration_);
     Connection& connection = *core_->connection();
     Status mapped = connection.MapStatus(RpcId::kStreamInstanceHistory, status, policy_);
@@ -174,6 +183,7 @@ class AsyncHistoryCall final : public grpc::ClientReadReactor<::HistoryChunk>,
   ::StreamInstanceHistoryRequest request_;
   ::HistoryChunk chunk_;
   grpc::ClientContext context_;
+  std::mutex mutex_;
   std::vector<HistoryEvent> events_;
   std::uint64_t registration_ = 0;
   std::shared_ptr<AsyncHistoryCall> self_;

@@ -286,8 +286,14 @@ class AsyncUnaryCall final : public InflightCall {
                 [action = std::move(action)](bool) { action(); });
   }
 
+  // Entry points that gRPC runs on its own threads (Attempt from an alarm, OnDone,
+  // Finish) take mutex_ first: gRPC's internal ordering is invisible to
+  // ThreadSanitizer, the mutex is not.
   void Attempt() {
-    ++attempt_;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++attempt_;
+    }
     // Early failures complete through an alarm, so the callback never runs on the
     // thread that started the call.
     if (IsCancelled()) {
@@ -320,9 +326,14 @@ class AsyncUnaryCall final : public InflightCall {
 
   void OnDone(grpc::Status status) {
     bool cancelled = IsCancelled();
+    int attempt;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      attempt = attempt_;
+    }
     if (status.error_code() == grpc::StatusCode::UNAVAILABLE && !cancelled &&
-        attempt_ < connection_->retry_policy().max_attempts) {
-      std::chrono::milliseconds backoff = connection_->Backoff(attempt_);
+        attempt < connection_->retry_policy().max_attempts) {
+      std::chrono::milliseconds backoff = connection_->Backoff(attempt);
       if (!deadline_ || Clock::now() + backoff < *deadline_) {
         if (connection_->metrics()) connection_->metrics()->Retry();
         std::lock_guard<std::mutex> lock(mutex_);
@@ -339,7 +350,10 @@ class AsyncUnaryCall final : public InflightCall {
     }
     if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED &&
         policy_.reissue_on_server_deadline && !cancelled && !IsPastDeadline(deadline_)) {
-      attempt_ = 0;
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        attempt_ = 0;
+      }
       Attempt();
       return;
     }
@@ -352,6 +366,7 @@ class AsyncUnaryCall final : public InflightCall {
   }
 
   void Finish(Status status, bool registered = true) {
+    { std::lock_guard<std::mutex> lock(mutex_); }
     if (registered) cancellation_.Unregister(registration_);
     if (connection_->metrics()) connection_->metrics()->CallFinished(Rpc::kId, status.code());
     {
