@@ -39,8 +39,9 @@ public sealed class HubRegistry : IAsyncDisposable
     {
         var handler = new SocketsHttpHandler
         {
-            // Each worker holds one long-lived stream; with many hubs a single
-            // HTTP/2 connection would hit the per-connection stream limit.
+            // Each worker holds one long-lived stream. Once a connection has as
+            // many streams as the server allows, open another one instead of
+            // making the next worker wait for a free slot that never comes.
             EnableMultipleHttp2Connections = true,
             PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
         };
@@ -50,7 +51,6 @@ public sealed class HubRegistry : IAsyncDisposable
             new GrpcChannelOptions
             {
                 HttpHandler = handler,
-                DisposeHttpClient = true,
                 MaxReceiveMessageSize = null,
                 MaxSendMessageSize = null,
             });

@@ -30,8 +30,9 @@ public static class Program
         HubRegistry registry = app.Services.GetRequiredService<HubRegistry>();
         ILogger log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Sidecar");
 
-        // Watch stdin from the very start so a parent that gives up early
-        // still takes us down with it.
+        // Not watched in self-test mode, which must also run with no stdin
+        // at all (as under CI). An EOF that comes during start-up is acted on
+        // as soon as start-up ends.
         Task stdinClosed = options.SelfTest ? Task.Delay(Timeout.Infinite) : WatchStdinAsync();
 
         int exitCode = 0;

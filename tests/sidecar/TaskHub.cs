@@ -2,6 +2,7 @@ using Grpc.Net.Client;
 using Microsoft.DurableTask.Testing.Sidecar;
 using Microsoft.DurableTask.Testing.Sidecar.Grpc;
 using Microsoft.DurableTask.Worker;
+using Microsoft.DurableTask.Worker.Grpc.Internal;
 using Microsoft.Extensions.Options;
 
 namespace Sidecar;
@@ -67,6 +68,12 @@ public sealed class TaskHub : IAsyncDisposable
                     {
                         o.Channel = channel;
                         o.Interceptors.Add(new TaskHubHeaderInterceptor(hubName));
+
+                        // The worker drops and reopens its work-item stream after
+                        // two quiet minutes, expecting health pings that this
+                        // in-memory backend never sends. Over loopback a silent
+                        // stream is just an idle hub, so turn the check off.
+                        o.SetSilentDisconnectTimeout(TimeSpan.Zero);
                     });
                 });
             })

@@ -14,7 +14,7 @@ public static class TestTasks
     public static readonly string[] OrchestrationNames =
     [
         "Echo", "WaitForEvent", "CountEvents", "Fail", "FailNested", "Sleep",
-        "RunUntilTerminated", "Parent", "SetCustomStatus", "Greet",
+        "RunUntilTerminated", "Parent", "SetCustomStatus", "Greet", "Describe",
     ];
 
     public static readonly string[] ActivityNames = ["SayHello", "FailActivity"];
@@ -81,6 +81,19 @@ public static class TestTasks
                 await ctx.WaitForExternalEvent<JsonElement?>("continue");
                 return input;
             });
+
+        // Reports what the worker was told about this instance, for facts the sidecar
+        // leaves out of its instance metadata (version) and to show when the first
+        // execution really ran (scheduled starts).
+        tasks.AddOrchestratorFunc<JsonElement?, Dictionary<string, string>>(
+            "Describe",
+            (ctx, _) => Task.FromResult(new Dictionary<string, string>
+            {
+                ["version"] = ctx.Version,
+                ["firstRunUtc"] = ctx.CurrentUtcDateTime.ToUniversalTime().ToString("O"),
+                ["unixMs"] = new DateTimeOffset(ctx.CurrentUtcDateTime, TimeSpan.Zero)
+                    .ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            }));
 
         tasks.AddActivityFunc<string, string>(
             "SayHello",
