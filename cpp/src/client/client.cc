@@ -64,7 +64,7 @@ class Operations {
                 Callback<T> done) const {
     if (!done) done = [](Result<T>) {};
     if (!prepared.status.ok()) {
-      internal::PostToLibraryThread(
+      core_->connection()->PostCompletion(
           [done = std::move(done), status = prepared.status]() { done(status); });
       return;
     }

@@ -5,6 +5,17 @@
 #include "durabletask/version.h"
 
 namespace durabletask::internal {
+namespace {
+
+// Clients without a suffix, the usual case, share one copy of the user agent.
+std::shared_ptr<const std::string> UserAgent(const std::string& suffix) {
+  static const auto library_agent = std::make_shared<const std::string>(
+      std::string("durabletask-native/") + DURABLETASK_VERSION_STRING + " (cpp)");
+  if (suffix.empty()) return library_agent;
+  return std::make_shared<const std::string>(*library_agent + " " + suffix);
+}
+
+}  // namespace
 
 Result<std::shared_ptr<ClientCore>> ClientCore::Create(std::string name, ClientOptions options,
                                                        const std::shared_ptr<ChannelPool>& pool,
@@ -15,8 +26,7 @@ Result<std::shared_ptr<ClientCore>> ClientCore::Create(std::string name, ClientO
 
   CallSettings call;
   call.task_hub = options.task_hub;
-  call.user_agent = std::string("durabletask-native/") + DURABLETASK_VERSION_STRING + " (cpp)";
-  if (!options.user_agent_suffix.empty()) call.user_agent += " " + options.user_agent_suffix;
+  call.user_agent = UserAgent(options.user_agent_suffix);
   if (options.token_provider) {
     call.token_cache =
         std::make_shared<TokenCache>(options.token_provider, options.token_refresh_margin);
@@ -26,7 +36,9 @@ Result<std::shared_ptr<ClientCore>> ClientCore::Create(std::string name, ClientO
   call.retry = options.retry;
   call.default_deadline = options.default_deadline;
 
-  std::shared_ptr<ClientCore> core(new ClientCore());
+  // The core and its reference count in one allocation: there is a core per client.
+  struct Allocated : ClientCore {};
+  std::shared_ptr<ClientCore> core = std::make_shared<Allocated>();
   core->name_ = std::move(name);
   core->payload_limit_ = options.max_send_message_size > 0
                              ? static_cast<size_t>(options.max_send_message_size)

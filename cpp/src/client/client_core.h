@@ -27,9 +27,10 @@ class ClientCore {
 
   void Close() { connection_->Close(); }
 
- private:
+ protected:
   ClientCore() = default;
 
+ private:
   std::string name_;
   ClientOptions options_;
   std::shared_ptr<Connection> connection_;

@@ -231,7 +231,7 @@ void Client::GetHistoryAsync(const std::string& instance_id, const CallOptions& 
     internal::Deadline deadline = core_->connection()->ResolveDeadline(call.deadline, call.timeout);
     if (history->Start(history, deadline, &error)) return;
   }
-  internal::PostToLibraryThread([done, error] { done(error); });
+  core_->connection()->PostCompletion([done, error] { done(error); });
 }
 
 }  // namespace durabletask

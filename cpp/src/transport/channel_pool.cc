@@ -52,19 +52,30 @@ std::shared_ptr<grpc::Channel> MakeChannel(const ChannelSettings& settings) {
 // the process: the count never reaches zero and the queue is never torn down.
 // The anchor's only call targets a local socket path with an already-expired deadline,
 // so it does no network I/O.
+// The anchor stays reachable through a static pointer, so that leak checkers run by us
+// and by programs embedding the library see it as the process-lifetime object it is,
+// not as memory lost. The pointer is volatile because nothing reads it: the compiler
+// would otherwise drop it.
+struct CallbackQueueAnchor {
+  std::shared_ptr<grpc::Channel> channel;
+  std::unique_ptr<::TaskHubSidecarService::Stub> stub;
+  grpc::ClientContext context;
+  ::google::protobuf::Empty request;
+  ::google::protobuf::Empty response;
+};
+
 void AnchorCallbackQueue() {
-  static const bool anchored = [] {
-    auto* channel = new std::shared_ptr<grpc::Channel>(grpc::CreateChannel(
-        "unix:/nonexistent/durabletask-callback-anchor", grpc::InsecureChannelCredentials()));
-    auto* stub = ::TaskHubSidecarService::NewStub(*channel).release();
-    auto* context = new grpc::ClientContext();
-    context->set_deadline(std::chrono::system_clock::now());
-    auto* request = new ::google::protobuf::Empty();
-    auto* response = new ::google::protobuf::Empty();
-    stub->async()->Hello(context, request, response, [](grpc::Status) {});
-    return true;
+  static CallbackQueueAnchor* volatile anchor = [] {
+    auto* created = new CallbackQueueAnchor();
+    created->channel = grpc::CreateChannel("unix:/nonexistent/durabletask-callback-anchor",
+                                           grpc::InsecureChannelCredentials());
+    created->stub = ::TaskHubSidecarService::NewStub(created->channel);
+    created->context.set_deadline(std::chrono::system_clock::now());
+    created->stub->async()->Hello(&created->context, &created->request, &created->response,
+                                  [](grpc::Status) {});
+    return created;
   }();
-  (void)anchored;
+  (void)anchor;
 }
 
 }  // namespace
@@ -116,7 +127,7 @@ std::string ChannelSettings::Key() const {
 ChannelLease::~ChannelLease() {
   stub_.reset();
   channel_.reset();
-  pool_->Release(key_);
+  pool_->Release(*key_);
 }
 
 std::shared_ptr<ChannelPool> ChannelPool::Create(std::shared_ptr<Metrics> metrics,
@@ -162,7 +173,7 @@ std::shared_ptr<ChannelLease> ChannelPool::Acquire(const ChannelSettings& settin
     }
   }
   ++found->second.leases;
-  return std::make_shared<ChannelLease>(shared_from_this(), key, found->second.channel,
+  return std::make_shared<ChannelLease>(shared_from_this(), &found->first, found->second.channel,
                                         found->second.stub);
 }
 

@@ -45,9 +45,10 @@ class ChannelPool;
 // One client's claim on a pooled channel; releasing it may let the channel close.
 class ChannelLease {
  public:
-  ChannelLease(std::shared_ptr<ChannelPool> pool, std::string key,
+  // `key` is the pool's own copy, which lives as long as any lease on its channel.
+  ChannelLease(std::shared_ptr<ChannelPool> pool, const std::string* key,
                std::shared_ptr<grpc::Channel> channel, std::shared_ptr<StubInterface> stub)
-      : pool_(std::move(pool)), key_(std::move(key)), channel_(std::move(channel)),
+      : pool_(std::move(pool)), key_(key), channel_(std::move(channel)),
         stub_(std::move(stub)) {}
   ~ChannelLease();
   ChannelLease(const ChannelLease&) = delete;
@@ -55,11 +56,13 @@ class ChannelLease {
 
   StubInterface* stub() const { return stub_.get(); }
   grpc::Channel* channel() const { return channel_.get(); }
-  const std::string& key() const { return key_; }
+  const std::string& key() const { return *key_; }
 
  private:
   std::shared_ptr<ChannelPool> pool_;
-  std::string key_;
+  // Borrowed, not copied: every client holds a lease, and a key carries the endpoint's
+  // TLS material, so a copy per lease would cost each client kilobytes.
+  const std::string* key_;
   std::shared_ptr<grpc::Channel> channel_;
   std::shared_ptr<StubInterface> stub_;
 };

@@ -11,6 +11,11 @@ namespace {
 
 thread_local const Connection* current_callback_connection = nullptr;
 
+std::mutex& AlarmHandover() {
+  static std::mutex* handover = new std::mutex();  // never destroyed: alarms may fire at exit
+  return *handover;
+}
+
 }  // namespace
 
 bool IsPastDeadline(const Deadline& deadline) {
@@ -19,13 +24,24 @@ bool IsPastDeadline(const Deadline& deadline) {
 
 void PostToLibraryThread(std::function<void()> action) {
   auto alarm = std::make_shared<grpc::Alarm>();
-  alarm->Set(std::chrono::system_clock::now(),
-             [alarm, action = std::move(action)](bool) mutable {
-               action();
-               // Releasing the alarm inside its own callback is allowed: gRPC holds a
-               // reference while the callback runs.
-               alarm.reset();
-             });
+  SetAlarm(*alarm, std::chrono::system_clock::now(),
+           [alarm, action = std::move(action)](bool) mutable {
+             action();
+             // Releasing the alarm inside its own callback is allowed: gRPC holds a
+             // reference while the callback runs.
+             alarm.reset();
+           });
+}
+
+void SetAlarm(grpc::Alarm& alarm, std::chrono::system_clock::time_point deadline,
+              std::function<void(bool)> callback) {
+  std::function<void(bool)> entry = [callback = std::move(callback)](bool fired) {
+    { std::lock_guard<std::mutex> handover(AlarmHandover()); }
+    callback(fired);
+  };
+  // Not held across Set, in case gRPC runs the callback on this thread before returning.
+  { std::lock_guard<std::mutex> handover(AlarmHandover()); }
+  alarm.Set(deadline, std::move(entry));
 }
 
 Connection::~Connection() { Close(); }
@@ -46,7 +62,7 @@ Deadline Connection::ResolveDeadline(const Deadline& deadline,
 Status Connection::PrepareContext(grpc::ClientContext* context, const Deadline& deadline) const {
   if (deadline) context->set_deadline(*deadline);
   if (!settings_.task_hub.empty()) context->AddMetadata("taskhub", settings_.task_hub);
-  context->AddMetadata("x-user-agent", settings_.user_agent);
+  if (settings_.user_agent) context->AddMetadata("x-user-agent", *settings_.user_agent);
   if (settings_.token_cache) {
     Result<std::string> authorization = settings_.token_cache->Get();
     if (!authorization.ok()) return authorization.status();
@@ -118,7 +134,23 @@ void Connection::Close() {
   lock.lock();
   // A completion callback of this connection that closes it must not wait for itself.
   int own = current_callback_connection == this ? 1 : 0;
-  drained_.wait(lock, [this, own] { return inflight_count_ <= own; });
+  drained_.wait(lock, [this, own] { return inflight_count_ + posted_count_ <= own; });
+}
+
+void Connection::PostCompletion(std::function<void()> action) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++posted_count_;
+  }
+  PostToLibraryThread([self = shared_from_this(), action = std::move(action)] {
+    {
+      CallbackScope scope(self.get());
+      action();
+    }
+    std::lock_guard<std::mutex> lock(self->mutex_);
+    --self->posted_count_;
+    self->drained_.notify_all();
+  });
 }
 
 bool Connection::closed() const {

@@ -54,7 +54,8 @@ class InflightCall : public std::enable_shared_from_this<InflightCall> {
 // The per-call settings of one client.
 struct CallSettings {
   std::string task_hub;
-  std::string user_agent;
+  // Shared between clients: one copy per distinct suffix instead of one per client.
+  std::shared_ptr<const std::string> user_agent;
   std::string static_authorization;  // "Bearer ..." or empty
   std::shared_ptr<TokenCache> token_cache;
   RetryPolicy retry;
@@ -91,13 +92,19 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool Register(InflightCall* call);
   void Unregister(InflightCall* call);
 
-  // Cancels every call in flight and waits until they have unregistered. Later calls
-  // fail with kFailedPrecondition. Safe to call from a completion callback of this
-  // connection (it then does not wait for that callback itself).
+  // Cancels every call in flight and waits until they have unregistered and every posted
+  // completion has run. Later calls fail with kFailedPrecondition. Safe to call from a
+  // completion callback of this connection (it then does not wait for that callback
+  // itself).
   void Close();
   bool closed() const;
 
   Status ClosedStatus() const;
+
+  // Runs `action` soon on a gRPC thread as a completion of this connection. Close() waits
+  // for it as for a call in flight, also when it is posted after closing, so a callback
+  // that failed before anything was sent still runs before the client is gone.
+  void PostCompletion(std::function<void()> action);
 
   // Marks the current thread as running a completion callback of this connection.
   class CallbackScope {
@@ -129,6 +136,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::condition_variable drained_;
   InflightCall* inflight_ = nullptr;
   int inflight_count_ = 0;
+  int posted_count_ = 0;
   bool closed_ = false;
 };
 
@@ -137,6 +145,12 @@ bool IsPastDeadline(const Deadline& deadline);
 // Runs `action` soon on a gRPC thread. Non-blocking calls use it to report early
 // failures without running the callback on the caller's thread.
 void PostToLibraryThread(std::function<void()> action);
+
+// Sets `alarm` to run `callback` at `deadline` on a gRPC thread. gRPC hands the callback
+// over between threads where ThreadSanitizer cannot see it; a mutex taken once the
+// callback is built and again before it touches anything makes that ordering visible.
+void SetAlarm(grpc::Alarm& alarm, std::chrono::system_clock::time_point deadline,
+              std::function<void(bool)> callback);
 
 // ---------------------------------------------------------------------------------------
 // Blocking calls.
@@ -252,7 +266,7 @@ class AsyncUnaryCall final : public InflightCall {
     if (!connection_->Register(this)) {
       // Nothing was sent; report on a gRPC thread as promised, through an alarm.
       Status closed = connection_->ClosedStatus();
-      RunSoon([this, closed] { Finish(closed, /*registered=*/false); });
+      connection_->PostCompletion([this, closed] { Finish(closed, /*registered=*/false); });
       return;
     }
     registration_ = cancellation_.Register([this] { Cancel(); });
@@ -282,8 +296,8 @@ class AsyncUnaryCall final : public InflightCall {
   void RunSoon(std::function<void()> action) {
     std::lock_guard<std::mutex> lock(mutex_);
     alarm_ = std::make_shared<grpc::Alarm>();
-    alarm_->Set(std::chrono::system_clock::now(),
-                [action = std::move(action)](bool) { action(); });
+    SetAlarm(*alarm_, std::chrono::system_clock::now(),
+             [action = std::move(action)](bool) { action(); });
   }
 
   // Entry points that gRPC runs on its own threads (Attempt from an alarm, OnDone,
@@ -338,7 +352,7 @@ class AsyncUnaryCall final : public InflightCall {
         if (connection_->metrics()) connection_->metrics()->Retry();
         std::lock_guard<std::mutex> lock(mutex_);
         alarm_ = std::make_shared<grpc::Alarm>();
-        alarm_->Set(std::chrono::system_clock::now() + backoff, [this](bool fired) {
+        SetAlarm(*alarm_, std::chrono::system_clock::now() + backoff, [this](bool fired) {
           if (!fired) {
             std::lock_guard<std::mutex> lock(mutex_);
             cancelled_ = true;

@@ -1,0 +1,411 @@
+"""Turns the records of a bench run into the Markdown results table.
+
+Used by run.py; can also be run on its own to re-render a results.json:
+    python3 bench/report.py bench/results/results.json > bench/results/results.md
+"""
+
+import json
+import sys
+from collections import defaultdict
+
+# The issue's targets, in one place so that the table and the text agree.
+NEW_HUB_PLAINTEXT_FACTOR = 5
+NEW_HUB_TLS_FACTOR = 10
+CREATE_CLIENT_US = 5
+THROUGHPUT_SHARE = 0.95
+BYTES_PER_CLIENT = 1024
+CAPI_TOLERANCE = 0.03
+
+
+def number(value, digits=0):
+    if value is None:
+        return "–"
+    if digits == 0 or abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:,.{digits}f}"
+
+
+def micros(value):
+    if value is None:
+        return "–"
+    return number(value, 1 if value < 100 else 0)
+
+
+def percent(value):
+    return "–" if value is None else f"{value * 100:.1f} %"
+
+
+def factor(value):
+    return "–" if value is None else f"{value:.1f}x"
+
+
+def verdict(met):
+    return "–" if met is None else ("met" if met else "**missed**")
+
+
+def ratio(a, b):
+    return a / b if a is not None and b else None
+
+
+class Records:
+    def __init__(self, records):
+        self.records = records
+        self.throughput = self._aggregate_throughput()
+
+    def one(self, scenario, contender, server="noop", **fields):
+        for record in self.records:
+            if (record.get("scenario") == scenario and record.get("contender") == contender
+                    and record.get("server") == server
+                    and all(record.get(k) == v for k, v in fields.items())):
+                return record
+        return None
+
+    def _aggregate_throughput(self):
+        """Rounds of one contender, in-flight count and server, added up."""
+        groups = defaultdict(list)
+        for record in self.records:
+            if record.get("scenario") == "throughput":
+                groups[(record["server"], record["contender"], record["inflight"])].append(record)
+        totals = {}
+        for key, rounds in groups.items():
+            calls = sum(r["calls"] for r in rounds)
+            seconds = sum(r["seconds"] for r in rounds)
+            cpu = sum(r["cpu_seconds"] for r in rounds)
+            server_cpu = sum(r.get("server_cpu_seconds", 0) for r in rounds)
+            server_calls = sum(r["server_seen"]["plaintext"]["calls"]["RaiseEvent"]
+                               for r in rounds if "server_seen" in r)
+            rates = sorted(r["calls_per_second"] for r in rounds)
+            middle = len(rates) // 2
+            median = rates[middle] if len(rates) % 2 else (rates[middle - 1] + rates[middle]) / 2
+            totals[key] = dict(
+                rate=median,
+                mean_rate=calls / seconds if seconds else None,
+                rounds=[r["calls_per_second"] for r in rounds],
+                client_cpu_us=cpu * 1e6 / calls if calls else None,
+                server_cpu_us=server_cpu * 1e6 / server_calls if server_calls else None,
+                errors=sum(r["errors"] for r in rounds),
+                loads=[r["load_average"] for r in rounds])
+        return totals
+
+    def memory(self, contender, transport="plaintext"):
+        """The memory run with short hub names (the headline case)."""
+        for record in self.records:
+            if (record.get("scenario") == "memory" and record["contender"] == contender
+                    and record["transport"] == transport
+                    and len(record.get("hub_name_example", "")) <= 15):
+                return record
+        return None
+
+    def rate(self, contender, inflight, server="noop"):
+        found = self.throughput.get((server, contender, inflight))
+        return found["rate"] if found else None
+
+    def new_hub_median(self, contender, transport="plaintext", server="noop"):
+        record = self.one("new-hub", contender, server, transport=transport)
+        return record["total_us"]["median"] if record else None
+
+
+def render(meta, records):
+    data = Records(records)
+    out = []
+    write = out.append
+    machine = meta["machine"]
+
+    write("# Bench results\n")
+    write("Written by `python3 bench/run.py` (see [README](../README.md)); every figure below "
+          "comes from the one run described here. The raw records are in "
+          "[results.json](results.json).\n")
+    write(f"- Run: {meta['started']}, commit {machine['commit']}"
+          + (" — **quick mode, not a full run**" if meta.get("quick") else ""))
+    write(f"- Machine: {machine['cpu']}, {machine['cores']} cores, {machine['memory_gib']} GiB, "
+          f"Linux {machine['kernel']}; gRPC {machine['grpc']}, protobuf {machine['protobuf']}, "
+          f".NET SDK {machine['dotnet']}")
+    write(f"- Load average (1 min) at start {meta['load_average_at_start'][0]}, at end "
+          f"{meta['load_average_at_end'][0]}; build {meta['build_seconds']} s, whole run "
+          f"{meta['total_seconds']} s")
+    phases = ", ".join(f"{p['name']} {p['seconds']} s (load {p['load_before']} → "
+                       f"{p['load_after']})" for p in meta["phases"])
+    write(f"- Phases: {phases}")
+    if meta["failures"]:
+        write(f"- **{len(meta['failures'])} runs failed**: "
+              + "; ".join(f"{f['scenario']} {f['contender']}: {f['error'][:200]}"
+                          for f in meta["failures"]))
+    write("")
+
+    targets(data, write)
+    new_hub(data, write)
+    throughput(data, write)
+    many_hubs(data, write)
+    memory(data, write)
+    capi(data, write)
+    end_to_end(data, write)
+    write("## How the contenders were made\n")
+    write("- **raw-channel-per-client**: a new `grpc::Channel` per hub with "
+          "`GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL`, so that every channel really opens its own "
+          "TCP connection (gRPC otherwise shares subchannels between channels with equal "
+          "arguments); TLS credentials are made once and shared by all channels, the cheapest "
+          "a channel-per-client design can be. Channels stay alive, as live clients' would.")
+    write("- **raw-shared-channel** / **raw-sync** / **raw-callback**: the generated stub on "
+          "one channel; a new hub is only a different `taskhub` header. The stub sends that "
+          "header and nothing else.")
+    write("- **cpp-\\***: one `ClientFactory`; `CreateClient(hub)` then `RaiseEvent` / "
+          "`RaiseEventAsync`. **capi-\\***: the same through `dt_factory_create_client` and "
+          "`dt_client_raise_event[_async]`. Our client also sends `x-user-agent` on every call.")
+    write("- **dotnet-per-client**: `Microsoft.DurableTask.Client.Grpc` 1.28.0, a "
+          "`GrpcChannel` with its own `SocketsHttpHandler` per client; **dotnet-shared**: one "
+          "`GrpcChannel` per endpoint, a `GrpcDurableTaskClient` per hub on it. The hub "
+          "travels as the `taskhub` header, added by an interceptor in "
+          "`GrpcDurableTaskClientOptions.Interceptors`. "
+          f"{meta['dotnet_client_factory']}, so there is no factory contender from Microsoft.")
+    write("- Every contender raises the same event: instance `bench-instance`, name `tick`, "
+          "payload `\"x\"`. Blocking forms keep N calls in flight with N threads; async forms "
+          "start the next call from the completion of the last.")
+    write("- TLS: a CA and a server certificate (RSA 2048, SAN 127.0.0.1) made by the bench "
+          "with openssl for this run; every contender verifies the server against that CA.\n")
+    return "\n".join(out) + "\n"
+
+
+def targets(data, write):
+    raw_plain = data.new_hub_median("raw-channel-per-client")
+    raw_tls = data.new_hub_median("raw-channel-per-client", "tls")
+    ours_plain = data.new_hub_median("cpp-blocking")
+    ours_tls = data.new_hub_median("cpp-blocking", "tls")
+    dotnet_plain = [data.new_hub_median(c) for c in ("dotnet-per-client", "dotnet-shared")]
+    dotnet_tls = [data.new_hub_median(c, "tls") for c in ("dotnet-per-client", "dotnet-shared")]
+    memory = data.memory("cpp-factory")
+    create = memory["create_us"]["median"] if memory else None
+    create_new_hub = data.one("new-hub", "cpp-blocking", transport="plaintext")
+    async64 = ratio(data.rate("cpp-async", 64), data.rate("raw-callback", 64))
+    dotnet64 = ratio(data.rate("cpp-async", 64), data.rate("dotnet-shared", 64))
+    dotnet1 = ratio(data.rate("cpp-blocking", 1), data.rate("dotnet-shared", 1))
+    capi_worst = worst_capi_gap(data)
+
+    write("## Targets\n")
+    write("| target | figure in this run | verdict |")
+    write("| --- | --- | --- |")
+    plain_factor = ratio(raw_plain, ours_plain)
+    tls_factor = ratio(raw_tls, ours_tls)
+    write(f"| new hub, plaintext: ≥ {NEW_HUB_PLAINTEXT_FACTOR}x lower than channel-per-client | "
+          f"{micros(ours_plain)} µs vs {micros(raw_plain)} µs median: {factor(plain_factor)} | "
+          f"{verdict(plain_factor and plain_factor >= NEW_HUB_PLAINTEXT_FACTOR)} |")
+    write(f"| new hub, TLS: ≥ {NEW_HUB_TLS_FACTOR}x lower than channel-per-client | "
+          f"{micros(ours_tls)} µs vs {micros(raw_tls)} µs median: {factor(tls_factor)} | "
+          f"{verdict(tls_factor and tls_factor >= NEW_HUB_TLS_FACTOR)} |")
+    ahead = [ratio(d, ours_plain) for d in dotnet_plain] + [ratio(d, ours_tls) for d in dotnet_tls]
+    ahead_known = [a for a in ahead if a is not None]
+    write("| new hub: well ahead of Microsoft's .NET client | .NET per-client / shared over ours: "
+          f"plaintext {factor(ahead[0])} / {factor(ahead[1])}, TLS {factor(ahead[2])} / "
+          f"{factor(ahead[3])} | "
+          f"{verdict(min(ahead_known) > 1.5 if ahead_known else None)} |")
+    create_p = create_new_hub["create_us"]["median"] if create_new_hub else None
+    write(f"| `CreateClient` under {CREATE_CLIENT_US} µs | median {micros(create)} µs over "
+          f"{memory['clients'] if memory else '–'} clients (p99 "
+          f"{micros(memory['create_us']['p99'] if memory else None)} µs); "
+          f"{micros(create_p)} µs between calls in the new-hub run | "
+          f"{verdict(create is not None and create < CREATE_CLIENT_US)} |")
+    write(f"| throughput, 64 in flight: ≥ {THROUGHPUT_SHARE:.0%} of the raw stub | cpp-async "
+          f"{number(data.rate('cpp-async', 64))}/s vs raw-callback "
+          f"{number(data.rate('raw-callback', 64))}/s: {percent(async64)} | "
+          f"{verdict(async64 and async64 >= THROUGHPUT_SHARE)} |")
+    write(f"| throughput: ahead of Microsoft's .NET client | 64 in flight {factor(dotnet64)}, "
+          f"1 in flight {factor(dotnet1)} | {verdict(dotnet64 and dotnet1 and min(dotnet64, dotnet1) > 1)} |")
+    bytes_per_client = memory["rss_bytes_per_client"] if memory else None
+    write(f"| memory: ≤ {BYTES_PER_CLIENT} bytes per live client | {number(bytes_per_client)} "
+          f"bytes RSS ({number(memory['heap_bytes_per_client'] if memory else None)} heap) per "
+          f"client, short hub names, plaintext; other cases below | "
+          f"{verdict(bytes_per_client is not None and bytes_per_client <= BYTES_PER_CLIENT)} |")
+    if capi_worst:
+        name, gap = capi_worst
+        write(f"| C ABI within {CAPI_TOLERANCE:.0%} of the C++ client | largest gap: {name}, "
+              f"{percent(gap)} | {verdict(gap <= CAPI_TOLERANCE)} |")
+    for contender in ("cpp-factory", "capi-factory"):
+        record = data.one("many-hubs", contender, transport="plaintext+tls")
+        if record:
+            seen = record["server_seen"]
+            connections = (seen["plaintext"]["connections"], seen["tls"]["connections"])
+            write(f"| many hubs ({contender}): exactly 1 connection per endpoint and TLS setting | "
+                  f"{connections[0]} plaintext, {connections[1]} TLS | "
+                  f"{verdict(connections == (1, 1))} |")
+    write("")
+
+
+def capi_gaps(data):
+    """C ABI against the C++ client: how much worse, as a fraction (negative: better)."""
+    gaps = []
+    for form in ("blocking", "async"):
+        for inflight in (1, 64):
+            cpp = data.rate(f"cpp-{form}", inflight)
+            c = data.rate(f"capi-{form}", inflight)
+            if cpp and c:
+                gaps.append((f"throughput {form}, {inflight} in flight", cpp, c, 1 - c / cpp,
+                             "calls/s"))
+        for transport in ("plaintext", "tls"):
+            cpp = data.new_hub_median(f"cpp-{form}", transport)
+            c = data.new_hub_median(f"capi-{form}", transport)
+            if cpp and c:
+                gaps.append((f"new hub {form}, {transport}, median", cpp, c, c / cpp - 1, "µs"))
+    cpp = data.memory("cpp-factory")
+    c = data.memory("capi-factory")
+    if cpp and c:
+        gaps.append(("memory per client (heap)", cpp["heap_bytes_per_client"],
+                     c["heap_bytes_per_client"],
+                     c["heap_bytes_per_client"] / cpp["heap_bytes_per_client"] - 1, "bytes"))
+        gaps.append(("create client, median", cpp["create_us"]["median"],
+                     c["create_us"]["median"],
+                     c["create_us"]["median"] / cpp["create_us"]["median"] - 1, "µs"))
+    return gaps
+
+
+def worst_capi_gap(data):
+    gaps = [(name, gap) for name, _, _, gap, unit in capi_gaps(data) if unit == "calls/s"]
+    return max(gaps, key=lambda g: g[1]) if gaps else None
+
+
+def new_hub(data, write):
+    write("## New-hub latency (no-op server)\n")
+    write("Create a client for a hub never used before and raise one event through it; "
+          f"{hub_count(data)} hubs after warm-up hubs, every client kept alive. "
+          "\"first call\" is the very first warm-up hub: for the shared-connection "
+          "contenders it includes opening the connection. Connections and hubs are what the "
+          "server saw during the run (warm-up included).\n")
+    for transport in ("plaintext", "tls"):
+        raw = data.new_hub_median("raw-channel-per-client", transport)
+        write(f"**{transport}**\n")
+        write("| contender | median µs | p99 µs | create median µs | create p99 µs | first call µs "
+              "| client CPU µs/hub | channel-per-client ÷ this | connections | hubs |")
+        write("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for record in [r for r in data.records if r.get("scenario") == "new-hub"
+                       and r["server"] == "noop" and r["transport"] == transport]:
+            seen = record["server_seen"][transport]
+            create = record["create_us"]
+            write(f"| {record['contender']} | {micros(record['total_us']['median'])} | "
+                  f"{micros(record['total_us']['p99'])} | "
+                  f"{micros(create.get('median')) if create.get('median') else '–'} | "
+                  f"{micros(create.get('p99')) if create.get('p99') else '–'} | "
+                  f"{micros(record['cold_first_us'])} | "
+                  f"{micros(record.get('cpu_us_per_hub'))} | "
+                  f"{factor(ratio(raw, record['total_us']['median']))} | "
+                  f"{seen['connections']} | {seen['task_hubs']} |")
+        write("")
+
+
+def hub_count(data):
+    record = next((r for r in data.records if r.get("scenario") == "new-hub"), None)
+    return f"{record['hubs']} measured, {record['warmup_hubs']}" if record else "–"
+
+
+def throughput(data, write):
+    write("## Steady throughput (no-op server)\n")
+    write("RaiseEvent on one client, closed loop. Each contender ran in rounds, each round "
+          "a new process with its own warm-up, the order of contenders reversed every other "
+          "round. Calls per second is the median of the rounds (all rounds are listed), so "
+          "that a burst of outside load spoils one round rather than the figure. CPU is per "
+          "call, summed over the rounds: the contender's process (all threads) and the no-op "
+          "server's. Client and server share the machine's two cores, so a cheaper client "
+          "also leaves more CPU to the server.\n")
+    write("| contender | in flight | calls/s | rounds | vs raw (same form) | client CPU µs/call "
+          "| server CPU µs/call | errors |")
+    write("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |")
+    for inflight in (1, 64):
+        for contender in ("raw-sync", "raw-sync-anchored", "raw-callback", "raw-callback-ua",
+                          "cpp-blocking", "cpp-async", "capi-blocking", "capi-async",
+                          "dotnet-shared"):
+            found = data.throughput.get(("noop", contender, inflight))
+            if not found:
+                continue
+            reference = ("raw-sync" if contender.endswith(("blocking", "sync", "anchored"))
+                         else "raw-callback")
+            share = ratio(found["rate"], data.rate(reference, inflight))
+            write(f"| {contender} | {inflight} | {number(found['rate'])} | "
+                  f"{' / '.join(number(r) for r in found['rounds'])} | "
+                  f"{percent(share) if contender not in ('raw-sync', 'raw-callback') else '–'} | "
+                  f"{micros(found['client_cpu_us'])} | {micros(found['server_cpu_us'])} | "
+                  f"{found['errors']} |")
+    write("")
+    write("\"vs raw\": blocking forms against raw-sync, callback forms (and .NET) against "
+          "raw-callback, at the same number of calls in flight. raw-callback-ua is the raw "
+          "stub sending our client's `x-user-agent` header as well: the difference between it "
+          "and raw-callback is what that header costs client and server, the rest of our "
+          "client's gap is the library itself. raw-sync-anchored is raw-sync with gRPC's "
+          "callback queue kept alive, as our library keeps it for the life of the process: "
+          "its gap to raw-sync is a cost every blocking call pays under our library.\n")
+
+
+def many_hubs(data, write):
+    write("## Many hubs (no-op server)\n")
+    write("Every hub gets a client on the plaintext endpoint and one on the TLS endpoint, and "
+          "raises its events through each; at most 64 calls in flight. Events, connections "
+          "and hubs are counted by the server.\n")
+    write("| contender | hubs × events | events received (plaintext / TLS) | TCP connections "
+          "(plaintext / TLS) | hubs seen (plaintext / TLS) | wall time ms | errors |")
+    write("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for record in [r for r in data.records if r.get("scenario") == "many-hubs"]:
+        seen = record["server_seen"]
+        write(f"| {record['contender']} | {number(record['hubs'])} × {record['events_per_hub']} | "
+              f"{number(seen['plaintext']['calls']['RaiseEvent'])} / "
+              f"{number(seen['tls']['calls']['RaiseEvent'])} | "
+              f"{number(seen['plaintext']['connections'])} / {number(seen['tls']['connections'])} | "
+              f"{number(seen['plaintext']['task_hubs'])} / {number(seen['tls']['task_hubs'])} | "
+              f"{number(record['wall_ms'])} | {record['errors']} |")
+    write("")
+
+
+def memory(data, write):
+    write("## Memory (no-op server)\n")
+    write("Growth of the process while creating live clients on one endpoint whose channel is "
+          "already connected: RSS from /proc/self/statm, heap from mallinfo2 (native) or the "
+          "managed heap after a full collection (.NET). \"after one call\" is the growth once "
+          "every client has also made one call. Hub names of 15 bytes or less live inside "
+          "std::string; longer ones are allocated, once per copy.\n")
+    write("| contender | transport | hub name like | clients | RSS bytes/client | heap bytes/client "
+          "| heap after one call | create median µs | create p99 µs |")
+    write("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for record in [r for r in data.records if r.get("scenario") == "memory"]:
+        write(f"| {record['contender']} | {record['transport']} | `{record['hub_name_example']}` | "
+              f"{number(record['clients'])} | {number(record['rss_bytes_per_client'])} | "
+              f"{number(record['heap_bytes_per_client'])} | "
+              f"{number(record.get('heap_bytes_per_client_after_call'))} | "
+              f"{micros(record['create_us']['median'])} | {micros(record['create_us']['p99'])} |")
+    write("")
+
+
+def capi(data, write):
+    write("## C ABI against the C++ client\n")
+    write("Same scenarios, same loops; positive means the C ABI is worse.\n")
+    write("| measure | C++ | C ABI | C ABI worse by |")
+    write("| --- | ---: | ---: | ---: |")
+    for name, cpp, c, gap, unit in capi_gaps(data):
+        write(f"| {name} ({unit}) | {number(cpp, 1)} | {number(c, 1)} | {percent(gap)} |")
+    write("")
+
+
+def end_to_end(data, write):
+    rows = [r for r in data.records if r.get("server") == "sidecar"]
+    if not rows:
+        return
+    write("## End to end: Microsoft's sidecar\n")
+    write("The same contenders against the real multi-hub sidecar (tests/sidecar: Microsoft's "
+          "in-memory `TaskHubGrpcServer` per hub, hubs made on first use, no workers). The "
+          "target instance was started in every hub beforehand by a separate process, so "
+          "each hub is new to the contender. Plaintext only; these figures include the "
+          "sidecar's own work and are not the client's cost.\n")
+    write("| contender | new hub median µs | p99 µs | first call µs |")
+    write("| --- | ---: | ---: | ---: |")
+    for record in [r for r in rows if r["scenario"] == "new-hub"]:
+        write(f"| {record['contender']} | {micros(record['total_us']['median'])} | "
+              f"{micros(record['total_us']['p99'])} | {micros(record['cold_first_us'])} |")
+    write("")
+    write("| contender | 64 in flight calls/s | client CPU µs/call | errors |")
+    write("| --- | ---: | ---: | ---: |")
+    for contender in ("raw-callback", "cpp-async", "capi-async", "dotnet-shared"):
+        found = data.throughput.get(("sidecar", contender, 64))
+        if found:
+            write(f"| {contender} | {number(found['rate'])} | {micros(found['client_cpu_us'])} | "
+                  f"{found['errors']} |")
+    write("")
+
+
+if __name__ == "__main__":
+    with open(sys.argv[1]) as source:
+        loaded = json.load(source)
+    sys.stdout.write(render(loaded["meta"], loaded["records"]))
