@@ -239,6 +239,12 @@ def capi_gaps(data):
             if cpp and c:
                 gaps.append((f"throughput {form}, {inflight} in flight", cpp, c, 1 - c / cpp,
                              "calls/s"))
+            cpp = data.throughput.get(("noop", f"cpp-{form}", inflight))
+            c = data.throughput.get(("noop", f"capi-{form}", inflight))
+            if cpp and c and cpp["client_cpu_us"] and c["client_cpu_us"]:
+                gaps.append((f"client CPU per call, {form}, {inflight} in flight",
+                             cpp["client_cpu_us"], c["client_cpu_us"],
+                             c["client_cpu_us"] / cpp["client_cpu_us"] - 1, "µs"))
         for transport in ("plaintext", "tls"):
             cpp = data.new_hub_median(f"cpp-{form}", transport)
             c = data.new_hub_median(f"capi-{form}", transport)

@@ -53,9 +53,10 @@
  *
  * Ownership. Output parameters come first. What comes out through an output parameter
  * belongs to the caller, who releases it with the matching free function; on failure
- * the output is set to NULL (or 0). A pointer returned directly is borrowed: its block
- * says how long it stays valid. Every handle type has one free function, which accepts
- * NULL and does nothing then.
+ * the outputs are reset (NULL for handles and strings). A pointer returned directly is
+ * borrowed: its block says how long it stays valid. Every handle type a caller can own
+ * has one free function, which accepts NULL and does nothing then (dt_failure and
+ * dt_token_result are only ever borrowed).
  *
  * Strings. Every string is UTF-8 and NUL-terminated. Text that is not UTF-8 in a name,
  * an instance id or a payload is refused with DT_INVALID_ARGUMENT. Strings the library
@@ -97,9 +98,9 @@
  * the outcome is dropped and any result handle is freed by the library.
  * dt_client_free(), called outside a callback, cancels the calls started through that
  * client handle and waits until their callbacks have run: no callback of a client fires
- * after dt_client_free() returns. A callback may start other asynchronous calls and may free a client, its own
- * included; it should not make blocking calls, which would hold up a library thread.
- * (Freeing from a callback cannot wait, see dt_client_free.)
+ * after dt_client_free() returns. A callback may start other asynchronous calls and may
+ * free a client, its own included (it then cannot wait, see dt_client_free); it should
+ * not make blocking calls, which would hold up a library thread.
  */
 #ifndef DURABLETASK_C_H_
 #define DURABLETASK_C_H_
@@ -1100,9 +1101,9 @@ DT_EXPORT void dt_history_stream_free(dt_history_stream *stream);
 typedef struct dt_client dt_client;
 
 /*
- * A client with a connection of its own, outside any factory. The options are copied,
- * validated and frozen; nothing is sent. The task hub is the options' task hub (no
- * header when it is "").
+ * A client with a connection of its own, outside any factory. The options are copied and
+ * validated, and frozen once the client is made; nothing is sent. The task hub is the
+ * options' task hub (no header when it is "").
  *
  * client_out: receives the client; free it with dt_client_free().
  * Returns: DT_OK, or DT_INVALID_ARGUMENT naming what is wrong with the options.
@@ -1435,10 +1436,10 @@ DT_EXPORT dt_status dt_client_clean_entity_storage_async(
 typedef dt_status (*dt_configure_cb)(void *user_data, dt_options *options);
 
 /*
- * Configures a factory and a provider. A builder is not thread-safe: use it from one
- * thread at a time. What it builds is thread-safe. Once it has built something, further
- * configuration fails with DT_FAILED_PRECONDITION (it would not reach what was built);
- * building again is allowed.
+ * Configures a factory and a provider. Thread safety of every dt_factory_builder_*
+ * function: a builder is used from one thread at a time (what it builds is thread-safe).
+ * Once it has built something, further configuration fails with DT_FAILED_PRECONDITION
+ * (it would not reach what was built); building again is allowed.
  */
 typedef struct dt_factory_builder dt_factory_builder;
 
@@ -1482,8 +1483,11 @@ DT_EXPORT dt_status dt_factory_builder_add_client(dt_factory_builder *builder, c
 DT_EXPORT dt_status dt_factory_builder_set_channel_idle_timeout_ms(dt_factory_builder *builder,
                                                                    int64_t timeout_ms);
 
-/* Hands out clients for any name at run time. Thread-safe: every function may be called
- * from any number of threads at once; it must not be freed while in use elsewhere. */
+/*
+ * Hands out clients for any name at run time. Thread safety of every dt_factory_*
+ * function: may be called from any number of threads at once, except dt_factory_free,
+ * which must not run while another thread uses the factory.
+ */
 typedef struct dt_factory dt_factory;
 
 /*

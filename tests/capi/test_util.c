@@ -291,37 +291,34 @@ static int read_listening_line(int fd, int timeout_ms, char *address, size_t siz
   return 0;
 }
 
-static const char *start_sidecar(const char *dll) {
+const char *tu_start_server(char *const argv[]) {
   int to_child[2];
   int from_child[2];
 
+  if (sidecar_pid > 0) tu_fail(__FILE__, __LINE__, "one server per test program", NULL);
   if (pipe(to_child) != 0 || pipe(from_child) != 0) return NULL;
   sidecar_pid = fork();
   if (sidecar_pid < 0) return NULL;
   if (sidecar_pid == 0) {
-    char *argv[] = {
-        "dotnet",       (char *)dll, "--port", "0", "--hubs", "alpha,beta,gamma,default",
-        "--hub-prefix", "capi-",     NULL};
-
     dup2(to_child[0], 0);
     dup2(from_child[1], 1);
     close(to_child[0]);
     close(to_child[1]);
     close(from_child[0]);
     close(from_child[1]);
-    execvp("dotnet", argv);
+    execvp(argv[0], argv);
     _exit(127);
   }
   close(to_child[0]);
   close(from_child[1]);
   sidecar_stdin = to_child[1];
   sidecar_stdout = from_child[0];
-  /* The sidecar is told to stop by closing its stdin; it must not inherit it twice. */
+  /* The server is told to stop by closing its stdin; no other child may hold it open. */
   fcntl(sidecar_stdin, F_SETFD, FD_CLOEXEC);
   fcntl(sidecar_stdout, F_SETFD, FD_CLOEXEC);
 
   if (!read_listening_line(sidecar_stdout, 120000, sidecar_address, sizeof sidecar_address)) {
-    fprintf(stderr, "the sidecar did not announce its port\n");
+    fprintf(stderr, "%s did not announce its port\n", argv[0]);
     tu_sidecar_stop();
     return NULL;
   }
@@ -335,7 +332,13 @@ const char *tu_sidecar_address(void) {
   if (given != NULL && given[0] != '\0') return given;
   if (sidecar_pid > 0) return sidecar_address;
   if (dll == NULL || dll[0] == '\0' || access(dll, R_OK) != 0) return NULL;
-  return start_sidecar(dll);
+  {
+    char *argv[] = {"dotnet",       NULL,    "--port", "0", "--hubs", "alpha,beta,gamma,default",
+                    "--hub-prefix", "capi-", NULL};
+
+    argv[1] = (char *)dll;
+    return tu_start_server(argv);
+  }
 }
 
 void tu_sidecar_stop(void) {

@@ -117,7 +117,13 @@ void tu_on_numbers(void *user_data, dt_status status, const char *message, int f
  * sidecar started from DT_SIDECAR_DLL. NULL when neither is available.
  */
 const char *tu_sidecar_address(void);
-/* Stops a sidecar started by tu_sidecar_address. */
+/*
+ * Starts a server that follows the sidecar's contract (prints `LISTENING host:port`,
+ * exits when its stdin closes) and returns its address; NULL when it did not start.
+ * One per test program.
+ */
+const char *tu_start_server(char *const argv[]);
+/* Stops a sidecar started by tu_sidecar_address or tu_start_server. */
 void tu_sidecar_stop(void);
 
 /* Options for `hub` on the sidecar at `address`; free with dt_options_free. */

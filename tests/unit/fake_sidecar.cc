@@ -1,5 +1,7 @@
 #include "fake_sidecar.h"
 
+#include <gtest/gtest.h>
+
 #include <cstdio>
 #include <cstdlib>
 
@@ -71,8 +73,11 @@ int FakeSidecar::CallCount(const std::string& method) const {
 RecordedCall FakeSidecar::LastCall(const std::string& method) const {
   std::vector<RecordedCall> calls = Calls(method);
   if (calls.empty()) {
-    std::fprintf(stderr, "fake sidecar: no call of %s was received\n", method.c_str());
-    std::abort();
+    // The test goes on with an empty record, so its own expectations say what differs.
+    ADD_FAILURE() << "the fake sidecar received no call of " << method;
+    RecordedCall nothing;
+    nothing.method = method;
+    return nothing;
   }
   return calls.back();
 }

@@ -70,8 +70,11 @@ struct RecordedCall {
   std::string Header(const std::string& key) const;
   bool HasHeader(const std::string& key) const { return metadata.count(key) != 0; }
 
+  // The request as its type; an empty message when nothing was recorded.
   template <typename Message>
   const Message& As() const {
+    static const Message kNothing;
+    if (!request) return kNothing;
     return dynamic_cast<const Message&>(*request);
   }
 };
@@ -100,6 +103,7 @@ class FakeSidecar final : public ::TaskHubSidecarService::Service {
   // Every call received so far for `method` (all methods when empty), oldest first.
   std::vector<RecordedCall> Calls(const std::string& method = "") const;
   int CallCount(const std::string& method = "") const;
+  // The latest call of `method`; when there was none, a test failure and an empty record.
   RecordedCall LastCall(const std::string& method) const;
 
   template <typename Message>

@@ -24,6 +24,10 @@ namespace durabletask {
 // Readable failures: gtest prints these instead of raw bytes.
 inline void PrintTo(StatusCode code, std::ostream* out) { *out << StatusCodeName(code); }
 inline void PrintTo(const Status& status, std::ostream* out) { *out << status.ToString(); }
+template <typename T>
+void PrintTo(const Result<T>& result, std::ostream* out) {
+  *out << result.status().ToString();
+}
 
 namespace unit {
 

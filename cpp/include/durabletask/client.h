@@ -115,7 +115,9 @@ class DT_API HistoryStream {
 //
 // Lifetime: destroying the client (or Close()) cancels its calls in flight and waits
 // until their callbacks have run; every callback runs exactly once. The connection
-// stays with other clients that share it.
+// stays with other clients that share it. Exception: destroyed from inside one of its
+// own completion callbacks, the client cancels its other calls without waiting for
+// them (waiting could deadlock), so their callbacks may run after the destructor.
 class DT_API Client {
  public:
   // A client with a connection of its own, outside any factory. The options are

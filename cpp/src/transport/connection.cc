@@ -111,7 +111,7 @@ void Connection::Unregister(InflightCall* call) {
   }
   if (call->next_ != nullptr) call->next_->previous_ = call->previous_;
   call->previous_ = call->next_ = nullptr;
-  if (--inflight_count_ <= 1) drained_.notify_all();
+  if (--inflight_count_ == 0) drained_.notify_all();
 }
 
 void Connection::Close() {
@@ -132,9 +132,11 @@ void Connection::Close() {
   for (const auto& call : calls) call->Cancel();
   calls.clear();
   lock.lock();
-  // A completion callback of this connection that closes it must not wait for itself.
-  int own = current_callback_connection == this ? 1 : 0;
-  drained_.wait(lock, [this, own] { return inflight_count_ + posted_count_ <= own; });
+  // Closed from inside one of its own completion callbacks, the connection must not
+  // wait: gRPC may queue the cancelled calls' completions on this very thread, behind
+  // the callback that is waiting. Those completions then run after Close() returns.
+  if (current_callback_connection == this) return;
+  drained_.wait(lock, [this] { return inflight_count_ + posted_count_ == 0; });
 }
 
 void Connection::PostCompletion(std::function<void()> action) {

@@ -93,9 +93,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Unregister(InflightCall* call);
 
   // Cancels every call in flight and waits until they have unregistered and every posted
-  // completion has run. Later calls fail with kFailedPrecondition. Safe to call from a
-  // completion callback of this connection (it then does not wait for that callback
-  // itself).
+  // completion has run. Later calls fail with kFailedPrecondition. Called from a
+  // completion callback of this connection, it cancels without waiting (the remaining
+  // callbacks run after it returns).
   void Close();
   bool closed() const;
 
