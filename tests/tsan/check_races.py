@@ -52,7 +52,10 @@ def main():
     program = sys.argv[2:]
     log_dir = tempfile.mkdtemp(prefix="tsan-")
     options = os.environ.get("TSAN_OPTIONS", "")
-    env = dict(os.environ, TSAN_OPTIONS=f"{options} halt_on_error=0 exitcode=0 log_path={log_dir}/report")
+    # color=never: deciding on colour calls isatty() on the report file, which can leave
+    # ENOTTY in errno on a thread inside gRPC's connect path and fail the connection.
+    env = dict(os.environ,
+               TSAN_OPTIONS=f"{options} color=never halt_on_error=0 exitcode=0 log_path={log_dir}/report")
     result = subprocess.run(program, env=env)
 
     text = "".join(open(path, errors="replace").read() for path in glob.glob(f"{log_dir}/report*"))

@@ -15,6 +15,7 @@
 #include <ostream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "durabletask/durabletask.h"
 #include "fake_sidecar.h"
