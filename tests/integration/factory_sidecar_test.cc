@@ -169,9 +169,17 @@ TEST(FactorySidecar, NamedConfigurationPerCallOverrideAndLaterChanges) {
   EXPECT_FALSE((*later)->GetInstance(id)->has_value());
 }
 
+// Connections of earlier tests' factories close once those factories are gone; wait for
+// that, so the counts below are this test's alone.
+int QuietConnectionCount() {
+  EXPECT_TRUE(Eventually([] { return CountOwnConnectionsTo(SidecarEnvironment::Port()) == 0; },
+                         seconds(15)));
+  return CountOwnConnectionsTo(SidecarEnvironment::Port());
+}
+
 TEST(FactorySidecar, HundredClientsForHundredHubsShareOneConnection) {
+  int before = QuietConnectionCount();
   auto factory = MakeFactory();
-  int before = CountOwnConnectionsTo(SidecarEnvironment::Port());
   std::vector<std::unique_ptr<Client>> clients;
   for (int i = 0; i < 100; ++i) {
     auto client = factory->CreateClient("load-share-" + std::to_string(i));
@@ -203,9 +211,9 @@ TEST(FactorySidecar, HundredClientsForHundredHubsShareOneConnection) {
 }
 
 TEST(FactorySidecar, IdleChannelsCloseAfterTheirClientsAreGone) {
+  int before = QuietConnectionCount();
   auto factory = MakeFactory();
   factory->SetChannelIdleTimeout(milliseconds(200));
-  int before = CountOwnConnectionsTo(SidecarEnvironment::Port());
   {
     auto client = factory->CreateClient("alpha");
     ASSERT_TRUE((*client)->Ping(CallOptions::WithTimeout(seconds(10))).ok());

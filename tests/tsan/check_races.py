@@ -66,7 +66,9 @@ def main():
         sections = re.split(r"\n\s*(?=Previous |Location is|Mutex |Thread T)", report)
         accesses = [s for s in sections if re.match(r"\s*(Previous )?(Read|Write|Atomic)", s.lstrip()) or s is sections[0]]
         frames = [top_frame(s) for s in accesses[:2]]
-        if kind != "data race" or any(is_ours(location, source_root) for _, location in frames):
+        # Races ("data race", "data race on vptr") are judged by their accesses; any
+        # other kind of report (lock-order inversion, ...) counts as ours.
+        if not kind.startswith("data race") or any(is_ours(location, source_root) for _, location in frames):
             ours.append(report)
         else:
             theirs[frames[0][0][:100]] += 1
