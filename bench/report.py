@@ -137,6 +137,7 @@ def render(meta, records):
     throughput(data, write)
     many_hubs(data, write)
     memory(data, write)
+    instructions(data, write)
     capi(data, write)
     end_to_end(data, write)
     write("## How the contenders were made\n")
@@ -193,9 +194,13 @@ def targets(data, write):
           f"{verdict(tls_factor and tls_factor >= NEW_HUB_TLS_FACTOR)} |")
     ahead = [ratio(d, ours_plain) for d in dotnet_plain] + [ratio(d, ours_tls) for d in dotnet_tls]
     ahead_known = [a for a in ahead if a is not None]
-    write("| new hub: well ahead of Microsoft's .NET client | .NET per-client / shared over ours: "
-          f"plaintext {factor(ahead[0])} / {factor(ahead[1])}, TLS {factor(ahead[2])} / "
-          f"{factor(ahead[3])} | "
+    cpu = {(c, t): (data.one("new-hub", c, transport=t) or {}).get("cpu_us_per_hub")
+           for c in ("cpp-blocking", "dotnet-shared") for t in ("plaintext", "tls")}
+    write("| new hub: well ahead of Microsoft's .NET client | .NET per-client / shared over ours, "
+          f"median: plaintext {factor(ahead[0])} / {factor(ahead[1])}, TLS {factor(ahead[2])} / "
+          f"{factor(ahead[3])}; client CPU per hub, .NET shared over ours: plaintext "
+          f"{factor(ratio(cpu[('dotnet-shared', 'plaintext')], cpu[('cpp-blocking', 'plaintext')]))}"
+          f", TLS {factor(ratio(cpu[('dotnet-shared', 'tls')], cpu[('cpp-blocking', 'tls')]))} | "
           f"{verdict(min(ahead_known) > 1.5 if ahead_known else None)} |")
     create_p = create_new_hub["create_us"]["median"] if create_new_hub else None
     write(f"| `CreateClient` under {CREATE_CLIENT_US} µs | median {micros(create)} µs over "
@@ -203,9 +208,12 @@ def targets(data, write):
           f"{micros(memory['create_us']['p99'] if memory else None)} µs); "
           f"{micros(create_p)} µs between calls in the new-hub run | "
           f"{verdict(create is not None and create < CREATE_CLIENT_US)} |")
+    counted = instruction_ratio(data, "cpp-async", "raw-callback")
+    counted_text = (f"; client instructions per call {counted:.3f}x the raw stub's"
+                    if counted else "")
     write(f"| throughput, 64 in flight: ≥ {THROUGHPUT_SHARE:.0%} of the raw stub | cpp-async "
           f"{number(data.rate('cpp-async', 64))}/s vs raw-callback "
-          f"{number(data.rate('raw-callback', 64))}/s: {percent(async64)} | "
+          f"{number(data.rate('raw-callback', 64))}/s: {percent(async64)}{counted_text} | "
           f"{verdict(async64 and async64 >= THROUGHPUT_SHARE)} |")
     write(f"| throughput: ahead of Microsoft's .NET client | 64 in flight {factor(dotnet64)}, "
           f"1 in flight {factor(dotnet1)} | {verdict(dotnet64 and dotnet1 and min(dotnet64, dotnet1) > 1)} |")
@@ -216,8 +224,12 @@ def targets(data, write):
           f"{verdict(bytes_per_client is not None and bytes_per_client <= BYTES_PER_CLIENT)} |")
     if capi_worst:
         name, gap = capi_worst
-        write(f"| C ABI within {CAPI_TOLERANCE:.0%} of the C++ client | largest gap: {name}, "
-              f"{percent(gap)} | {verdict(gap <= CAPI_TOLERANCE)} |")
+        counted = [(form, instruction_ratio(data, f"capi-{form}", f"cpp-{form}"))
+                   for form in ("blocking", "async")]
+        counted_text = "".join(f"; {form} instructions per call {value:.3f}x the C++ client's"
+                               for form, value in counted if value)
+        write(f"| C ABI within {CAPI_TOLERANCE:.0%} of the C++ client | largest gap in calls/s: "
+              f"{name}, {percent(gap)}{counted_text} | {verdict(gap <= CAPI_TOLERANCE)} |")
     for contender in ("cpp-factory", "capi-factory"):
         record = data.one("many-hubs", contender, transport="plaintext+tls")
         if record:
@@ -227,6 +239,12 @@ def targets(data, write):
                   f"{connections[0]} plaintext, {connections[1]} TLS | "
                   f"{verdict(connections == (1, 1))} |")
     write("")
+
+
+def instruction_ratio(data, contender, reference):
+    counts = {r["contender"]: r["instructions_per_call"] for r in data.records
+              if r.get("scenario") == "instructions"}
+    return ratio(counts.get(contender), counts.get(reference))
 
 
 def capi_gaps(data):
@@ -372,6 +390,29 @@ def memory(data, write):
               f"{number(record['heap_bytes_per_client'])} | "
               f"{number(record.get('heap_bytes_per_client_after_call'))} | "
               f"{micros(record['create_us']['median'])} | {micros(record['create_us']['p99'])} |")
+    write("")
+
+
+def instructions(data, write):
+    rows = [r for r in data.records if r.get("scenario") == "instructions"]
+    if not rows:
+        return
+    write("## Instructions per call (callgrind)\n")
+    write("What one RaiseEvent costs the client process, counted by callgrind over two runs "
+          "of different length (the difference leaves out start-up): instructions on all "
+          "threads and calls to malloc. Unlike time, these counts do not move with outside "
+          "load; they are the figure to compare when judging a change to the call path.\n")
+    write("| contender | in flight | instructions/call | vs raw | mallocs/call |")
+    write("| --- | ---: | ---: | ---: | ---: |")
+    for record in rows:
+        reference = next((r for r in rows if r["inflight"] == record["inflight"]
+                          and r["contender"] in ("raw-sync", "raw-callback")), None)
+        share = ratio(record["instructions_per_call"],
+                      reference["instructions_per_call"] if reference else None)
+        write(f"| {record['contender']} | {record['inflight']} | "
+              f"{number(record['instructions_per_call'])} | "
+              f"{'–' if record is reference or share is None else f'{share:.3f}x'} | "
+              f"{number(record['allocations_per_call'], 1)} |")
     write("")
 
 

@@ -53,6 +53,11 @@ E2E_NEW_HUB_CONTENDERS = ["raw-channel-per-client", "raw-shared-channel", "cpp-b
                           "capi-blocking", "dotnet-per-client", "dotnet-shared"]
 E2E_THROUGHPUT_CONTENDERS = ["raw-callback", "cpp-async", "capi-async", "dotnet-shared"]
 
+# Counted under callgrind with --instructions: what one call costs the client process in
+# instructions and heap allocations, a figure that outside load does not move.
+INSTRUCTION_CONTENDERS = [(1, ["raw-sync", "raw-sync-anchored", "cpp-blocking", "capi-blocking"]),
+                          (64, ["raw-callback", "raw-callback-ua", "cpp-async", "capi-async"])]
+
 # Memory runs: contender, transport, hub-name prefix. Names built from the short prefix
 # stay within the 15 bytes std::string keeps inline; the long ones are a realistic
 # 20-byte tenant hub name, which every copy of the name then allocates.
@@ -273,6 +278,36 @@ class Bench:
                                   "clients": self.sizes["memory_clients"]}, server):
                 line["hub_name_example"] = prefix + str(self.sizes["memory_clients"] - 1)
 
+    def instructions(self, server, work_dir):
+        """Instructions and allocations per call, from two callgrind runs of different
+        length (their difference leaves out start-up and shut-down)."""
+        for inflight, contenders in INSTRUCTION_CONTENDERS:
+            for contender in contenders:
+                counts = []
+                for measure_ms in (1000, 3000):
+                    out = Path(work_dir, f"callgrind-{contender}-{measure_ms}.out")
+                    server.reset()
+                    command = (["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"]
+                               + self.build.command(contender)
+                               + ["throughput", "--contender", contender, "--address",
+                                  server.plaintext, "--inflight", str(inflight),
+                                  "--warmup-ms", "200", "--measure-ms", str(measure_ms)])
+                    finished = subprocess.run(command, capture_output=True, text=True,
+                                              timeout=300, cwd=ROOT)
+                    if finished.returncode != 0 or not out.exists():
+                        self._failed(contender, "instructions", {"inflight": inflight},
+                                     finished.stderr.strip()[-500:])
+                        break
+                    calls = server.stats()["plaintext"]["calls"]["RaiseEvent"]
+                    counts.append((calls,) + callgrind_counts(out))
+                if len(counts) == 2 and counts[1][0] > counts[0][0]:
+                    (c1, i1, m1), (c2, i2, m2) = counts
+                    self.records.append(dict(
+                        scenario="instructions", contender=contender, server="noop",
+                        transport="plaintext", inflight=inflight, calls=[c1, c2],
+                        instructions_per_call=(i2 - i1) / (c2 - c1),
+                        allocations_per_call=(m2 - m1) / (c2 - c1)))
+
     # End to end, against Microsoft's sidecar ----------------------------------------
 
     def end_to_end(self):
@@ -308,6 +343,28 @@ class Bench:
         for name, value in options.items():
             command += [f"--{name}", str(value)]
         subprocess.run(command, check=True, capture_output=True, text=True, timeout=120)
+
+
+def callgrind_counts(path):
+    """Total instructions, and calls to malloc, in one callgrind output file."""
+    names = {}
+    callee = None
+    instructions = 0
+    allocations = 0
+    with open(path) as profile:
+        for line in profile:
+            if line.startswith(("summary:", "totals:")) and not instructions:
+                instructions = int(line.split()[1])
+            elif line.startswith(("fn=", "cfn=")):
+                key, _, rest = line.strip().partition("=")
+                ident, _, name = rest.partition(" ")
+                if name:
+                    names[ident] = name
+                if key == "cfn":
+                    callee = names.get(ident)
+            elif line.startswith("calls=") and callee == "malloc":
+                allocations += int(line[6:].split()[0])
+    return instructions, allocations
 
 
 def make_certificates(directory):
@@ -365,6 +422,9 @@ def main():
                         help="fewer hubs and shorter runs, for trying the bench out")
     parser.add_argument("--skip-build", action="store_true")
     parser.add_argument("--output", default=str(RESULTS))
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count instructions and allocations per call under "
+                             "callgrind (needs valgrind; adds about two minutes)")
     arguments = parser.parse_args()
 
     started = time.monotonic()
@@ -385,6 +445,9 @@ def main():
                 sizes["round_ms"]))
             bench.phase("many hubs", lambda: bench.many_hubs(server))
             bench.phase("memory", lambda: bench.memory(server))
+            if arguments.instructions:
+                bench.phase("instructions per call (callgrind)",
+                            lambda: bench.instructions(server, certificate_dir))
         finally:
             server.stop()
         bench.phase("end to end (Microsoft's sidecar)", bench.end_to_end)

@@ -71,15 +71,11 @@ Endpoint EndpointFromArguments(const Arguments& arguments) {
                       arguments.Text("server-name-override", ""));
 }
 
-const RaiseEventRequest& EventRequest() {
-  static const RaiseEventRequest request = [] {
-    RaiseEventRequest built;
-    built.set_instance_id(bench::kInstanceId);
-    built.set_name(bench::kEventName);
-    built.mutable_input()->set_value(bench::kEventPayload);
-    return built;
-  }();
-  return request;
+// Every call builds its request, as an application raising different events would.
+void FillEvent(RaiseEventRequest* request) {
+  request->set_instance_id(bench::kInstanceId);
+  request->set_name(bench::kEventName);
+  request->mutable_input()->set_value(bench::kEventPayload);
 }
 
 // The header our client adds to every call, sent by the -ua contender.
@@ -90,8 +86,10 @@ bool RaiseBlocking(TaskHubSidecarService::Stub* stub, const std::string& hub,
                    std::string* error) {
   grpc::ClientContext context;
   context.AddMetadata("taskhub", hub);
+  RaiseEventRequest request;
+  FillEvent(&request);
   RaiseEventResponse response;
-  grpc::Status status = stub->RaiseEvent(&context, EventRequest(), &response);
+  grpc::Status status = stub->RaiseEvent(&context, request, &response);
   if (!status.ok()) *error = status.error_message();
   return status.ok();
 }
@@ -99,6 +97,7 @@ bool RaiseBlocking(TaskHubSidecarService::Stub* stub, const std::string& hub,
 // What one callback-API call needs to keep alive until it completes.
 struct PendingCall {
   grpc::ClientContext context;
+  RaiseEventRequest request;
   RaiseEventResponse response;
 };
 
@@ -108,7 +107,8 @@ void RaiseWithCallback(TaskHubSidecarService::Stub* stub, const std::string& hub
   auto* call = new PendingCall;
   call->context.AddMetadata("taskhub", hub);
   if (with_user_agent) call->context.AddMetadata("x-user-agent", kUserAgent);
-  stub->async()->RaiseEvent(&call->context, &EventRequest(), &call->response,
+  FillEvent(&call->request);
+  stub->async()->RaiseEvent(&call->context, &call->request, &call->response,
                             [call, done = std::move(done)](grpc::Status status) {
                               delete call;
                               done(status);
@@ -180,7 +180,7 @@ void AnchorCallbackQueue() {
       "unix:/nonexistent/durabletask-bench-anchor", grpc::InsecureChannelCredentials())).release();
   static auto* call = new PendingCall;
   call->context.set_deadline(std::chrono::system_clock::now());
-  stub->async()->RaiseEvent(&call->context, &EventRequest(), &call->response,
+  stub->async()->RaiseEvent(&call->context, &call->request, &call->response,
                             [](grpc::Status) {});
 }
 
