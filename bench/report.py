@@ -112,10 +112,12 @@ def render(meta, records):
     machine = meta["machine"]
 
     write("# Bench results\n")
-    write("Written by `python3 bench/run.py` (see [README](../README.md)); every figure below "
+    write("Written by `python3 bench/run.py` (see [README](../README.md), and its "
+          "[Findings](../README.md#findings) for why a target is missed); every figure below "
           "comes from the one run described here. The raw records are in "
           "[results.json](results.json).\n")
-    write(f"- Run: {meta['started']}, commit {machine['commit']}"
+    command = f"`{meta['command']}`, " if meta.get("command") else ""
+    write(f"- Run: {command}{meta['started']}, commit {machine['commit']}"
           + (" — **quick mode, not a full run**" if meta.get("quick") else ""))
     write(f"- Machine: {machine['cpu']}, {machine['cores']} cores, {machine['memory_gib']} GiB, "
           f"Linux {machine['kernel']}; gRPC {machine['grpc']}, protobuf {machine['protobuf']}, "
@@ -337,8 +339,8 @@ def throughput(data, write):
             found = data.throughput.get(("noop", contender, inflight))
             if not found:
                 continue
-            reference = ("raw-sync" if contender.endswith(("blocking", "sync", "anchored"))
-                         else "raw-callback")
+            blocking = contender in ("raw-sync-anchored", "cpp-blocking", "capi-blocking")
+            reference = "raw-sync" if blocking else "raw-callback"
             share = ratio(found["rate"], data.rate(reference, inflight))
             write(f"| {contender} | {inflight} | {number(found['rate'])} | "
                   f"{' / '.join(number(r) for r in found['rounds'])} | "

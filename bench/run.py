@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs the whole bench in one go and writes bench/results/results.{md,json}.
 
-    python3 bench/run.py [--build-dir DIR] [--quick] [--skip-build]
+    python3 bench/run.py [--build-dir DIR] [--quick] [--skip-build] [--no-instructions]
 
 Builds what it needs (meson and ninja for the native programs, dotnet for the .NET
 contender and Microsoft's sidecar), makes a throw-away CA and server certificate,
@@ -422,9 +422,9 @@ def main():
                         help="fewer hubs and shorter runs, for trying the bench out")
     parser.add_argument("--skip-build", action="store_true")
     parser.add_argument("--output", default=str(RESULTS))
-    parser.add_argument("--instructions", action="store_true",
-                        help="also count instructions and allocations per call under "
-                             "callgrind (needs valgrind; adds about two minutes)")
+    parser.add_argument("--no-instructions", action="store_true",
+                        help="skip counting instructions and allocations per call under "
+                             "callgrind (about a minute; skipped anyway without valgrind)")
     arguments = parser.parse_args()
 
     started = time.monotonic()
@@ -445,7 +445,9 @@ def main():
                 sizes["round_ms"]))
             bench.phase("many hubs", lambda: bench.many_hubs(server))
             bench.phase("memory", lambda: bench.memory(server))
-            if arguments.instructions:
+            if arguments.no_instructions or not shutil.which("valgrind"):
+                log("not counting instructions per call")
+            else:
                 bench.phase("instructions per call (callgrind)",
                             lambda: bench.instructions(server, certificate_dir))
         finally:
@@ -453,6 +455,7 @@ def main():
         bench.phase("end to end (Microsoft's sidecar)", bench.end_to_end)
 
     meta = dict(started=started_at.isoformat(timespec="seconds"),
+                command=" ".join(["python3", "bench/run.py"] + sys.argv[1:]),
                 quick=arguments.quick, sizes=sizes, machine=machine_description(),
                 load_average_at_start=[round(x, 2) for x in load_at_start],
                 load_average_at_end=[round(x, 2) for x in os.getloadavg()],

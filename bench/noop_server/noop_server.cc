@@ -13,9 +13,9 @@
 // and exits at the end of its input.
 //
 // Connections are counted as distinct peer addresses (`ipv4:127.0.0.1:<port>`). While a
-// connection is open no other can have its client port, and after it closes the client
-// side keeps the port in TIME_WAIT for a minute, so within one scenario (counters are
-// reset between scenarios) distinct peers and accepted connections are the same number.
+// connection is open no other can have its client port; the bench's contenders keep
+// theirs open until they exit, and counters are reset between runs, so distinct peers
+// and accepted connections are the same number.
 #include <sys/resource.h>
 
 #include <cstdio>
