@@ -215,8 +215,9 @@ Status Connection::Unary(const typename Rpc::Request& request, typename Rpc::Res
     bool cancelled = call.cancelled || cancellation.IsCancelled();
     if (status.error_code() == grpc::StatusCode::UNAVAILABLE && !cancelled &&
         attempt < settings_.retry.max_attempts) {
-      auto wake = std::chrono::steady_clock::now() + Backoff(attempt);
-      if (caller_deadline && *caller_deadline < Clock::now() + Backoff(attempt)) {
+      std::chrono::milliseconds backoff = Backoff(attempt);
+      auto wake = std::chrono::steady_clock::now() + backoff;
+      if (caller_deadline && *caller_deadline < Clock::now() + backoff) {
         result = MapStatus(Rpc::kId, status, policy);
         break;
       }
