@@ -36,6 +36,22 @@ TEST(Utf8, WellFormedMultiByteSequencesAreValid) {
   EXPECT_TRUE(IsValidUtf8("\xEE\x80\x80"));      // U+E000, just above them
 }
 
+// Long ASCII runs are checked eight bytes at a time: a bad or multi-byte sequence must
+// be found at every position within and after such a run.
+TEST(Utf8, SequencesAreFoundAtEveryPositionOfLongAsciiText) {
+  for (size_t position = 0; position <= 40; ++position) {
+    std::string text(40, 'a');
+    std::string good = text;
+    good.insert(position, "\xE2\x82\xAC");
+    EXPECT_TRUE(IsValidUtf8(good)) << "euro sign at " << position;
+    std::string stray = text;
+    stray.insert(position, "\x80");
+    EXPECT_FALSE(IsValidUtf8(stray)) << "stray continuation byte at " << position;
+    std::string truncated = text.substr(0, position) + "\xE2\x82";
+    EXPECT_FALSE(IsValidUtf8(truncated)) << "truncated sequence at " << position;
+  }
+}
+
 TEST(Utf8, StrayContinuationBytesAreInvalid) {
   EXPECT_FALSE(IsValidUtf8("\x80"));
   EXPECT_FALSE(IsValidUtf8("a\xBF"));

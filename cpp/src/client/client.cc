@@ -12,7 +12,6 @@
 
 namespace durabletask {
 
-using internal::CallPolicy;
 using internal::CheckName;
 using internal::CheckOptionalText;
 using internal::CheckPayload;
@@ -38,7 +37,49 @@ template <typename Rpc>
 struct Prepared {
   Status status;
   typename Rpc::Request request;
-  CallPolicy policy;
+  internal::CallPolicy<typename Rpc::Request> policy;
+};
+
+// What a call was about, for its error message. Each describes a request and runs only
+// when the call fails.
+template <typename Request>
+std::string DescribeInstance(const Request& request) {
+  return Quote("instance", request.instance_id());
+}
+
+std::string DescribeStart(const ::CreateInstanceRequest& request) {
+  return Quote("orchestration", request.name()) + " with " + Quote("instance", request.instance_id());
+}
+
+std::string DescribeRaise(const ::RaiseEventRequest& request) {
+  return Quote("event", request.name()) + " to " + Quote("instance", request.instance_id());
+}
+
+std::string DescribeSignal(const ::SignalEntityRequest& request) {
+  return Quote("operation", request.name()) + " on " + Quote("entity", request.instance_id());
+}
+
+std::string DescribeEntity(const ::GetEntityRequest& request) {
+  return Quote("entity", request.instance_id());
+}
+
+// Calls whose subject does not depend on the request.
+#define DT_FIXED_SUBJECT(Request, text) [](const Request&) { return std::string(text); }
+
+// Whether a completion callable can be called: an empty std::function cannot.
+template <typename T>
+bool Present(const std::function<T>& callable) {
+  return static_cast<bool>(callable);
+}
+template <typename F>
+bool Present(const F&) {
+  return true;
+}
+
+// The completion of a call whose caller gave no callback.
+template <typename T>
+struct Ignore {
+  void operator()(Result<T>) const {}
 };
 
 class Operations {
@@ -59,23 +100,26 @@ class Operations {
     return map(response);
   }
 
-  template <typename Rpc, typename T, typename Map>
-  void RunAsync(Prepared<Rpc> prepared, const CallOptions& call, Map map,
-                Callback<T> done) const {
-    if (!done) done = [](Result<T>) {};
+  // `done` is called with a Result<T>; it is kept inside the call object as it is, so
+  // no layer of std::function is added per call.
+  template <typename Rpc, typename T, typename Map, typename Done>
+  void RunAsync(Prepared<Rpc> prepared, const CallOptions& call, Map map, Done done) const {
+    if (!Present(done)) {
+      RunAsync<Rpc, T>(std::move(prepared), call, map, Ignore<T>{});
+      return;
+    }
     if (!prepared.status.ok()) {
       core_->connection()->PostCompletion(
-          [done = std::move(done), status = prepared.status]() { done(status); });
+          [done = std::move(done), status = prepared.status]() mutable { done(Result<T>(status)); });
       return;
     }
     core_->connection()->template UnaryAsync<Rpc>(
-        std::move(prepared.request), DeadlineFor(call), call.cancellation,
-        std::move(prepared.policy),
-        [done = std::move(done), map](Status status, typename Rpc::Response& response) {
+        std::move(prepared.request), DeadlineFor(call), call.cancellation, prepared.policy,
+        [done = std::move(done), map](Status status, typename Rpc::Response& response) mutable {
           if (!status.ok()) {
-            done(std::move(status));
+            done(Result<T>(std::move(status)));
           } else {
-            done(map(response));
+            done(Result<T>(map(response)));
           }
         });
   }
@@ -86,11 +130,14 @@ class Operations {
   const std::shared_ptr<ClientCore>& core_;
 };
 
-Callback<Nothing> AdaptStatus(StatusCallback done) {
-  return [done = std::move(done)](Result<Nothing> result) {
+// Hands a status-only operation's result to the caller's StatusCallback.
+struct AdaptStatus {
+  explicit AdaptStatus(StatusCallback done) : done(std::move(done)) {}
+  void operator()(Result<Nothing> result) {
     if (done) done(result.status());
-  };
-}
+  }
+  StatusCallback done;
+};
 
 auto kNothing = [](const auto&) { return Nothing{}; };
 
@@ -117,7 +164,7 @@ Prepared<internal::StartInstanceRpc> PrepareStart(const ClientCore& core,
                                                   const StartOrchestrationOptions& start) {
   Prepared<internal::StartInstanceRpc> p;
   std::string instance_id = start.instance_id.empty() ? NewInstanceId() : start.instance_id;
-  p.policy.subject = Quote("orchestration", start.name) + " with " + Quote("instance", instance_id);
+  p.policy.describe = DescribeStart;
   if ((p.status = CheckName("orchestration name", start.name)), !p.status.ok()) return p;
   if ((p.status = CheckName("instance id", instance_id)), !p.status.ok()) return p;
   if (instance_id[0] == '@') {
@@ -152,7 +199,7 @@ Prepared<internal::StartInstanceRpc> PrepareStart(const ClientCore& core,
 template <typename Rpc>
 Prepared<Rpc> PrepareGet(const std::string& instance_id, bool include_payloads) {
   Prepared<Rpc> p;
-  p.policy.subject = Quote("instance", instance_id);
+  p.policy.describe = DescribeInstance;
   p.status = CheckName("instance id", instance_id);
   p.request.set_instance_id(instance_id);
   p.request.set_get_inputs_and_outputs(include_payloads);
@@ -168,7 +215,7 @@ Prepared<internal::RaiseEventRpc> PrepareRaise(const ClientCore& core, const std
                                                const std::string& event_name,
                                                const std::optional<std::string>& payload) {
   Prepared<internal::RaiseEventRpc> p;
-  p.policy.subject = Quote("event", event_name) + " to " + Quote("instance", instance_id);
+  p.policy.describe = DescribeRaise;
   if ((p.status = CheckName("instance id", instance_id)), !p.status.ok()) return p;
   if ((p.status = CheckName("event name", event_name)), !p.status.ok()) return p;
   if ((p.status = CheckPayload("event payload", payload, core.payload_limit())), !p.status.ok()) {
@@ -184,7 +231,7 @@ Prepared<internal::TerminateInstanceRpc> PrepareTerminate(const ClientCore& core
                                                           const std::string& instance_id,
                                                           const TerminateOptions& terminate) {
   Prepared<internal::TerminateInstanceRpc> p;
-  p.policy.subject = Quote("instance", instance_id);
+  p.policy.describe = DescribeInstance;
   if ((p.status = CheckName("instance id", instance_id)), !p.status.ok()) return p;
   if ((p.status = CheckPayload("output", terminate.output, core.payload_limit())), !p.status.ok()) {
     return p;
@@ -198,7 +245,7 @@ Prepared<internal::TerminateInstanceRpc> PrepareTerminate(const ClientCore& core
 template <typename Rpc>
 Prepared<Rpc> PrepareReason(const std::string& instance_id, const std::string& reason) {
   Prepared<Rpc> p;
-  p.policy.subject = Quote("instance", instance_id);
+  p.policy.describe = DescribeInstance;
   if ((p.status = CheckName("instance id", instance_id)), !p.status.ok()) return p;
   if ((p.status = CheckOptionalText("reason", reason)), !p.status.ok()) return p;
   p.request.set_instance_id(instance_id);
@@ -213,7 +260,7 @@ Status CheckPageSize(int page_size) {
 
 Prepared<internal::QueryInstancesRpc> PrepareQuery(const InstanceQuery& query) {
   Prepared<internal::QueryInstancesRpc> p;
-  p.policy.subject = "an instance query";
+  p.policy.describe = DT_FIXED_SUBJECT(::QueryInstancesRequest, "an instance query");
   if ((p.status = CheckPageSize(query.page_size)), !p.status.ok()) return p;
   if ((p.status = CheckOptionalText("instance id prefix", query.instance_id_prefix)), !p.status.ok()) {
     return p;
@@ -244,7 +291,7 @@ Page<OrchestrationMetadata> MapQuery(const ::QueryInstancesResponse& response) {
 
 Prepared<internal::ListInstanceIdsRpc> PrepareListIds(const InstanceIdQuery& query) {
   Prepared<internal::ListInstanceIdsRpc> p;
-  p.policy.subject = "an instance id listing";
+  p.policy.describe = DT_FIXED_SUBJECT(::ListInstanceIdsRequest, "an instance id listing");
   if ((p.status = CheckPageSize(query.page_size)), !p.status.ok()) return p;
   for (RuntimeStatus status : query.statuses) p.request.add_runtime_status(internal::ToProto(status));
   if (query.completed_from) {
@@ -265,7 +312,7 @@ Page<std::string> MapListIds(const ::ListInstanceIdsResponse& response) {
 
 Prepared<internal::PurgeInstancesRpc> PreparePurgeOne(const std::string& instance_id, bool recursive) {
   Prepared<internal::PurgeInstancesRpc> p;
-  p.policy.subject = Quote("instance", instance_id);
+  p.policy.describe = DescribeInstance;
   if ((p.status = CheckName("instance id", instance_id)), !p.status.ok()) return p;
   p.request.set_instance_id(instance_id);
   p.request.set_recursive(recursive);
@@ -275,7 +322,7 @@ Prepared<internal::PurgeInstancesRpc> PreparePurgeOne(const std::string& instanc
 
 Prepared<internal::PurgeInstancesRpc> PreparePurgeFilter(const PurgeFilter& filter) {
   Prepared<internal::PurgeInstancesRpc> p;
-  p.policy.subject = "a purge by filter";
+  p.policy.describe = DT_FIXED_SUBJECT(::PurgeInstancesRequest, "a purge by filter");
   auto* f = p.request.mutable_purge_instance_filter();
   if (filter.created_from) *f->mutable_created_time_from() = internal::ToTimestamp(*filter.created_from);
   if (filter.created_to) *f->mutable_created_time_to() = internal::ToTimestamp(*filter.created_to);
@@ -296,7 +343,7 @@ PurgeResult MapPurge(const ::PurgeInstancesResponse& response) {
 
 Prepared<internal::RestartInstanceRpc> PrepareRestart(const std::string& instance_id, bool new_id) {
   Prepared<internal::RestartInstanceRpc> p;
-  p.policy.subject = Quote("instance", instance_id);
+  p.policy.describe = DescribeInstance;
   p.status = CheckName("instance id", instance_id);
   p.request.set_instance_id(instance_id);
   p.request.set_restart_with_new_instance_id(new_id);
@@ -307,7 +354,7 @@ Prepared<internal::SignalEntityRpc> PrepareSignal(const ClientCore& core, const 
                                                   const std::string& operation,
                                                   const SignalEntityOptions& signal) {
   Prepared<internal::SignalEntityRpc> p;
-  p.policy.subject = Quote("operation", operation) + " on " + Quote("entity", id);
+  p.policy.describe = DescribeSignal;
   if ((p.status = EntitySupport(core)), !p.status.ok()) return p;
   if ((p.status = CheckEntityId(id)), !p.status.ok()) return p;
   if ((p.status = CheckName("operation name", operation)), !p.status.ok()) return p;
@@ -327,7 +374,7 @@ Prepared<internal::SignalEntityRpc> PrepareSignal(const ClientCore& core, const 
 Prepared<internal::GetEntityRpc> PrepareGetEntity(const ClientCore& core, const std::string& id,
                                                   bool include_state) {
   Prepared<internal::GetEntityRpc> p;
-  p.policy.subject = Quote("entity", id);
+  p.policy.describe = DescribeEntity;
   if ((p.status = EntitySupport(core)), !p.status.ok()) return p;
   if ((p.status = CheckEntityId(id)), !p.status.ok()) return p;
   p.request.set_instance_id(id);
@@ -342,7 +389,7 @@ std::optional<EntityMetadata> MapEntity(const ::GetEntityResponse& response) {
 
 Prepared<internal::QueryEntitiesRpc> PrepareQueryEntities(const ClientCore& core, const EntityQuery& query) {
   Prepared<internal::QueryEntitiesRpc> p;
-  p.policy.subject = "an entity query";
+  p.policy.describe = DT_FIXED_SUBJECT(::QueryEntitiesRequest, "an entity query");
   if ((p.status = EntitySupport(core)), !p.status.ok()) return p;
   if ((p.status = CheckPageSize(query.page_size)), !p.status.ok()) return p;
   if ((p.status = CheckOptionalText("entity id prefix", query.instance_id_starts_with)), !p.status.ok()) {
@@ -372,7 +419,7 @@ Prepared<internal::CleanEntityStorageRpc> PrepareClean(const ClientCore& core,
                                                        const CleanEntityStorageOptions& clean,
                                                        const std::string& token) {
   Prepared<internal::CleanEntityStorageRpc> p;
-  p.policy.subject = "entity storage clean-up";
+  p.policy.describe = DT_FIXED_SUBJECT(::CleanEntityStorageRequest, "entity storage clean-up");
   p.status = EntitySupport(core);
   p.request.set_remove_empty_entities(clean.remove_empty_entities);
   p.request.set_release_orphaned_locks(clean.release_orphaned_locks);

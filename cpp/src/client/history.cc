@@ -13,13 +13,18 @@
 
 namespace durabletask {
 namespace internal {
+namespace {
+
+// What a history call is about, for its error message; made only when it fails.
+std::string Subject(const std::string& instance_id) { return "instance '" + instance_id + "'"; }
+
+}  // namespace
 
 class HistoryReader {
  public:
   HistoryReader(std::shared_ptr<ClientCore> core, std::string instance_id)
       : core_(std::move(core)), instance_id_(std::move(instance_id)),
         call_(std::make_shared<SyncCall>()) {
-    policy_.subject = "instance '" + instance_id_ + "'";
   }
 
   ~HistoryReader() {
@@ -82,7 +87,8 @@ class HistoryReader {
       if (status.ok()) {
         final_ = std::optional<HistoryEvent>();
       } else {
-        final_ = core_->connection()->MapStatus(RpcId::kStreamInstanceHistory, status, policy_);
+        final_ = core_->connection()->MapStatus(RpcId::kStreamInstanceHistory, status,
+                                                  Subject(instance_id_));
       }
       return final_;
     }
@@ -94,7 +100,6 @@ class HistoryReader {
  private:
   std::shared_ptr<ClientCore> core_;
   std::string instance_id_;
-  CallPolicy policy_;
   std::shared_ptr<SyncCall> call_;
   grpc::ClientContext context_;
   std::unique_ptr<grpc::ClientReaderInterface<::HistoryChunk>> reader_;
@@ -114,7 +119,6 @@ class AsyncHistoryCall final : public grpc::ClientReadReactor<::HistoryChunk>,
   AsyncHistoryCall(std::shared_ptr<ClientCore> core, std::string instance_id,
                    CancellationToken cancellation, Callback<std::vector<HistoryEvent>> done)
       : core_(std::move(core)), cancellation_(std::move(cancellation)), done_(std::move(done)) {
-    policy_.subject = "instance '" + instance_id + "'";
     request_.set_instance_id(std::move(instance_id));
   }
 
@@ -136,6 +140,7 @@ class AsyncHistoryCall final : public grpc::ClientReadReactor<::HistoryChunk>,
       self_ = std::move(self);
       registration_ = cancellation_.Register([this] { Cancel(); });
     }
+    AnchorCallbackQueue();
     connection.stub()->async()->StreamInstanceHistory(&context_, &request_, this);
     StartRead(&chunk_);
     StartCall();
@@ -159,7 +164,9 @@ class AsyncHistoryCall final : public grpc::ClientReadReactor<::HistoryChunk>,
     { std::lock_guard<std::mutex> lock(mutex_); }
     cancellation_.Unregister(registration_);
     Connection& connection = *core_->connection();
-    Status mapped = connection.MapStatus(RpcId::kStreamInstanceHistory, status, policy_);
+    Status mapped = status.ok() ? Status::Ok()
+                                : connection.MapStatus(RpcId::kStreamInstanceHistory, status,
+                                                       Subject(request_.instance_id()));
     if (connection.metrics()) {
       connection.metrics()->CallFinished(RpcId::kStreamInstanceHistory, mapped.code());
     }
@@ -179,7 +186,6 @@ class AsyncHistoryCall final : public grpc::ClientReadReactor<::HistoryChunk>,
   std::shared_ptr<ClientCore> core_;
   CancellationToken cancellation_;
   Callback<std::vector<HistoryEvent>> done_;
-  CallPolicy policy_;
   ::StreamInstanceHistoryRequest request_;
   ::HistoryChunk chunk_;
   grpc::ClientContext context_;

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cstdint>
+#include <cstring>
 
 namespace durabletask::internal {
 
@@ -10,6 +11,15 @@ bool IsValidUtf8(const std::string& text) {
   size_t size = text.size();
   size_t i = 0;
   while (i < size) {
+    // Payloads are mostly ASCII: skip eight such bytes at a time.
+    if (i + 8 <= size) {
+      std::uint64_t word;
+      std::memcpy(&word, bytes + i, sizeof(word));
+      if ((word & 0x8080808080808080ull) == 0) {
+        i += 8;
+        continue;
+      }
+    }
     unsigned char lead = bytes[i];
     if (lead < 0x80) {
       ++i;

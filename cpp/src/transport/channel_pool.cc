@@ -43,40 +43,6 @@ std::shared_ptr<grpc::Channel> MakeChannel(const ChannelSettings& settings) {
   return grpc::CreateCustomChannel(settings.target, credentials, arguments);
 }
 
-// gRPC serves the callback API of every channel from one process-wide completion queue
-// that is reference counted by the channels using it. When the last such channel goes,
-// gRPC shuts the queue down and joins its threads; if that happens on one of those
-// threads (a channel released from a completion callback) or races a new channel
-// starting up, gRPC aborts ("assertion failed: prior > 0"). Clients come and go all the
-// time here, so one channel that has made a callback-API call is kept for the life of
-// the process: the count never reaches zero and the queue is never torn down.
-// The anchor's only call targets a local socket path with an already-expired deadline,
-// so it does no network I/O.
-// The anchor stays reachable through a static pointer, so that leak checkers run by us
-// and by programs embedding the library see it as the process-lifetime object it is,
-// not as memory lost. The pointer is volatile because nothing reads it: the compiler
-// would otherwise drop it.
-struct CallbackQueueAnchor {
-  std::shared_ptr<grpc::Channel> channel;
-  std::unique_ptr<::TaskHubSidecarService::Stub> stub;
-  grpc::ClientContext context;
-  ::google::protobuf::Empty request;
-  ::google::protobuf::Empty response;
-};
-
-void AnchorCallbackQueue() {
-  static CallbackQueueAnchor* volatile anchor = [] {
-    auto* created = new CallbackQueueAnchor();
-    created->channel = grpc::CreateChannel("unix:/nonexistent/durabletask-callback-anchor",
-                                           grpc::InsecureChannelCredentials());
-    created->stub = ::TaskHubSidecarService::NewStub(created->channel);
-    created->context.set_deadline(std::chrono::system_clock::now());
-    created->stub->async()->Hello(&created->context, &created->request, &created->response,
-                                  [](grpc::Status) {});
-    return created;
-  }();
-  (void)anchor;
-}
 
 }  // namespace
 
@@ -132,7 +98,6 @@ ChannelLease::~ChannelLease() {
 
 std::shared_ptr<ChannelPool> ChannelPool::Create(std::shared_ptr<Metrics> metrics,
                                                  std::chrono::milliseconds idle_timeout) {
-  AnchorCallbackQueue();
   return std::shared_ptr<ChannelPool>(new ChannelPool(std::move(metrics), idle_timeout));
 }
 

@@ -16,7 +16,43 @@ std::mutex& AlarmHandover() {
   return *handover;
 }
 
+// gRPC serves the callback API of every channel from one process-wide completion queue
+// that is reference counted by the channels using it. When the last such channel goes,
+// gRPC shuts the queue down and joins its threads; if that happens on one of those
+// threads (a channel released from a completion callback) or races a new channel
+// starting up, gRPC aborts ("assertion failed: prior > 0"). Clients come and go all the
+// time here, so one channel that has made a callback-API call is kept for the life of
+// the process, from the first use of the queue by this library on: the count never
+// reaches zero and the queue is never torn down.
+// The anchor's only call targets a local socket path with an already-expired deadline,
+// so it does no network I/O.
+// The anchor stays reachable through a static pointer, so that leak checkers run by us
+// and by programs embedding the library see it as the process-lifetime object it is,
+// not as memory lost. The pointer is volatile because nothing reads it: the compiler
+// would otherwise drop it.
+struct CallbackQueueAnchor {
+  std::shared_ptr<grpc::Channel> channel;
+  std::unique_ptr<::TaskHubSidecarService::Stub> stub;
+  grpc::ClientContext context;
+  ::google::protobuf::Empty request;
+  ::google::protobuf::Empty response;
+};
+
 }  // namespace
+
+void AnchorCallbackQueue() {
+  static CallbackQueueAnchor* volatile anchor = [] {
+    auto* created = new CallbackQueueAnchor();
+    created->channel = grpc::CreateChannel("unix:/nonexistent/durabletask-callback-anchor",
+                                           grpc::InsecureChannelCredentials());
+    created->stub = ::TaskHubSidecarService::NewStub(created->channel);
+    created->context.set_deadline(std::chrono::system_clock::now());
+    created->stub->async()->Hello(&created->context, &created->request, &created->response,
+                                  [](grpc::Status) {});
+    return created;
+  }();
+  (void)anchor;
+}
 
 bool IsPastDeadline(const Deadline& deadline) {
   return deadline && Clock::now() >= *deadline;
@@ -35,6 +71,7 @@ void PostToLibraryThread(std::function<void()> action) {
 
 void SetAlarm(grpc::Alarm& alarm, std::chrono::system_clock::time_point deadline,
               std::function<void(bool)> callback) {
+  AnchorCallbackQueue();
   std::function<void(bool)> entry = [callback = std::move(callback)](bool fired) {
     { std::lock_guard<std::mutex> handover(AlarmHandover()); }
     callback(fired);
@@ -74,10 +111,10 @@ Status Connection::PrepareContext(grpc::ClientContext* context, const Deadline& 
 }
 
 Status Connection::MapStatus(RpcId rpc, const grpc::Status& status,
-                             const CallPolicy& policy) const {
+                             const std::string& subject) const {
   if (status.ok()) return Status::Ok();
   std::string message = std::string(RpcName(rpc)) + " failed";
-  if (!policy.subject.empty()) message += " for " + policy.subject;
+  if (!subject.empty()) message += " for " + subject;
   if (!settings_.task_hub.empty()) message += " in task hub '" + settings_.task_hub + "'";
   if (!status.error_message().empty()) message += ": " + status.error_message();
   return Status(static_cast<StatusCode>(status.error_code()), std::move(message));

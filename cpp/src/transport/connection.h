@@ -28,9 +28,12 @@ namespace durabletask::internal {
 
 using Deadline = std::optional<TimePoint>;
 
-// What a call is about, for error messages ("instance 'abc'"), and how it is retried.
+// What a call is about, for error messages ("event 'tick' to instance 'abc'"), and how it
+// is retried. The description is made from the request, and only when a call fails: a
+// successful call never builds the text.
+template <typename Request>
 struct CallPolicy {
-  std::string subject;
+  std::string (*describe)(const Request& request) = nullptr;
   // Long polls: a DEADLINE_EXCEEDED before the caller's own deadline means the server
   // ended the poll early, so the call is issued again.
   bool reissue_on_server_deadline = false;
@@ -80,8 +83,16 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Adds deadline and per-call headers to a fresh context.
   Status PrepareContext(grpc::ClientContext* context, const Deadline& deadline) const;
 
-  // A readable error for a finished call.
-  Status MapStatus(RpcId rpc, const grpc::Status& status, const CallPolicy& policy) const;
+  // A readable error for a finished call; `subject` says what the call was about.
+  Status MapStatus(RpcId rpc, const grpc::Status& status, const std::string& subject) const;
+
+  // The outcome of a finished call of `Rpc`: OK, or the error described from `request`.
+  template <typename Rpc>
+  Status Outcome(const grpc::Status& status, const CallPolicy<typename Rpc::Request>& policy,
+                 const typename Rpc::Request& request) const {
+    if (status.ok()) return Status::Ok();
+    return MapStatus(Rpc::kId, status, policy.describe ? policy.describe(request) : std::string());
+  }
 
   // Backoff before retry number `retry` (1-based).
   std::chrono::milliseconds Backoff(int retry) const;
@@ -119,13 +130,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   template <typename Rpc>
   Status Unary(const typename Rpc::Request& request, typename Rpc::Response* response,
                const Deadline& caller_deadline, const CancellationToken& cancellation,
-               const CallPolicy& policy);
+               const CallPolicy<typename Rpc::Request>& policy);
 
-  // `done` runs exactly once, on a gRPC thread.
-  template <typename Rpc>
+  // `done(Status, Response&)` runs exactly once, on a gRPC thread. It is kept inside the
+  // call object, so a callable of any type costs no allocation of its own.
+  template <typename Rpc, typename Done>
   void UnaryAsync(typename Rpc::Request request, const Deadline& caller_deadline,
-                  const CancellationToken& cancellation, CallPolicy policy,
-                  std::function<void(Status, typename Rpc::Response&)> done);
+                  const CancellationToken& cancellation,
+                  CallPolicy<typename Rpc::Request> policy, Done done);
 
  private:
   std::shared_ptr<ChannelLease> lease_;
@@ -141,6 +153,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
 };
 
 bool IsPastDeadline(const Deadline& deadline);
+
+// Keeps gRPC's process-wide callback queue alive from the first callback-API use on
+// (see the definition). Called before anything of ours uses that queue; a program that
+// only makes blocking calls never creates it and pays nothing for it.
+void AnchorCallbackQueue();
 
 // Runs `action` soon on a gRPC thread. Non-blocking calls use it to report early
 // failures without running the callback on the caller's thread.
@@ -176,7 +193,7 @@ class SyncCall final : public InflightCall {
 template <typename Rpc>
 Status Connection::Unary(const typename Rpc::Request& request, typename Rpc::Response* response,
                          const Deadline& caller_deadline, const CancellationToken& cancellation,
-                         const CallPolicy& policy) {
+                         const CallPolicy<typename Rpc::Request>& policy) {
   auto shared_call = std::make_shared<SyncCall>();
   SyncCall& call = *shared_call;
   if (!Register(&call)) return ClosedStatus();
@@ -187,12 +204,12 @@ Status Connection::Unary(const typename Rpc::Request& request, typename Rpc::Res
   for (;;) {
     ++attempt;
     if (call.cancelled || cancellation.IsCancelled()) {
-      result = MapStatus(Rpc::kId, grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"), policy);
+      result = Outcome<Rpc>(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"), policy, request);
       break;
     }
     if (IsPastDeadline(caller_deadline)) {
-      result = MapStatus(Rpc::kId, grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
-                                                "deadline exceeded"), policy);
+      result = Outcome<Rpc>(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "deadline exceeded"),
+                            policy, request);
       break;
     }
 
@@ -218,7 +235,7 @@ Status Connection::Unary(const typename Rpc::Request& request, typename Rpc::Res
       std::chrono::milliseconds backoff = Backoff(attempt);
       auto wake = std::chrono::steady_clock::now() + backoff;
       if (caller_deadline && *caller_deadline < Clock::now() + backoff) {
-        result = MapStatus(Rpc::kId, status, policy);
+        result = Outcome<Rpc>(status, policy, request);
         break;
       }
       if (metrics_) metrics_->Retry();
@@ -234,7 +251,7 @@ Status Connection::Unary(const typename Rpc::Request& request, typename Rpc::Res
     if (cancelled && status.error_code() != grpc::StatusCode::OK) {
       status = grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
     }
-    result = MapStatus(Rpc::kId, status, policy);
+    result = Outcome<Rpc>(status, policy, request);
     break;
   }
 
@@ -246,20 +263,20 @@ Status Connection::Unary(const typename Rpc::Request& request, typename Rpc::Res
 
 // ---------------------------------------------------------------------------------------
 // Non-blocking calls, on gRPC's callback API. The call object keeps itself alive and is
-// released after its completion callback has run.
+// released after its completion callback has run. It holds the request, the response
+// and the caller's callable in one allocation.
 
-template <typename Rpc>
+template <typename Rpc, typename Done>
 class AsyncUnaryCall final : public InflightCall {
  public:
   using Request = typename Rpc::Request;
   using Response = typename Rpc::Response;
-  using Done = std::function<void(Status, Response&)>;
 
   AsyncUnaryCall(std::shared_ptr<Connection> connection, Request request, Deadline deadline,
-                 CancellationToken cancellation, CallPolicy policy, Done done)
+                 CancellationToken cancellation, CallPolicy<Request> policy, Done done)
       : connection_(std::move(connection)), request_(std::move(request)),
         deadline_(deadline), cancellation_(std::move(cancellation)),
-        policy_(std::move(policy)), done_(std::move(done)) {}
+        policy_(policy), done_(std::move(done)) {}
 
   // The call keeps itself alive until its completion callback has run.
   void Start(std::shared_ptr<AsyncUnaryCall> self) {
@@ -289,61 +306,49 @@ class AsyncUnaryCall final : public InflightCall {
   }
 
  private:
-  bool IsCancelled() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return cancelled_ || cancellation_.IsCancelled();
-  }
-
-  void RunSoon(std::function<void()> action) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    alarm_ = std::make_shared<grpc::Alarm>();
-    SetAlarm(*alarm_, std::chrono::system_clock::now(),
-             [action = std::move(action)](bool) { action(); });
-  }
-
   // Entry points that gRPC runs on its own threads (Attempt from an alarm, OnDone,
-  // Finish) take mutex_ first: gRPC's internal ordering is invisible to
-  // ThreadSanitizer, the mutex is not.
+  // Finish through an alarm) take mutex_ before they touch anything: gRPC's internal
+  // ordering is invisible to ThreadSanitizer, the mutex is not.
   void Attempt() {
+    // Early failures complete through an alarm, so the callback never runs on the
+    // thread that started the call. Cancellation wins over the deadline, and both over
+    // a failure to prepare the headers.
+    bool past_deadline = IsPastDeadline(deadline_);
+    std::shared_ptr<grpc::ClientContext> context;
+    Status prepared;
+    if (!past_deadline) {
+      context = std::make_shared<grpc::ClientContext>();
+      prepared = connection_->PrepareContext(context.get(), deadline_);
+    }
+    bool cancelled;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       ++attempt_;
+      cancelled = cancelled_ || cancellation_.IsCancelled();
+      // From here on a Cancel() finds the context and cancels the call in gRPC.
+      if (!cancelled && !past_deadline && prepared.ok()) context_ = context;
     }
-    // Early failures complete through an alarm, so the callback never runs on the
-    // thread that started the call.
-    if (IsCancelled()) {
-      FinishSoon(connection_->MapStatus(
-          Rpc::kId, grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"), policy_));
-      return;
+    if (cancelled) {
+      FinishSoon(connection_->Outcome<Rpc>(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"),
+                                           policy_, request_));
+    } else if (past_deadline) {
+      FinishSoon(connection_->Outcome<Rpc>(
+          grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "deadline exceeded"), policy_,
+          request_));
+    } else if (!prepared.ok()) {
+      FinishSoon(std::move(prepared));
+    } else {
+      Rpc::Start(connection_->stub(), context.get(), &request_, &response_,
+                 [this](grpc::Status status) { OnDone(std::move(status)); });
     }
-    if (IsPastDeadline(deadline_)) {
-      FinishSoon(connection_->MapStatus(
-          Rpc::kId, grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "deadline exceeded"),
-          policy_));
-      return;
-    }
-
-    auto context = std::make_shared<grpc::ClientContext>();
-    if (Status prepared = connection_->PrepareContext(context.get(), deadline_); !prepared.ok()) {
-      FinishSoon(prepared);
-      return;
-    }
-    bool cancelled_meanwhile;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      context_ = context;
-      cancelled_meanwhile = cancelled_;
-    }
-    Rpc::Start(connection_->stub(), context.get(), &request_, &response_,
-               [this](grpc::Status status) { OnDone(std::move(status)); });
-    if (cancelled_meanwhile) context->TryCancel();
   }
 
   void OnDone(grpc::Status status) {
-    bool cancelled = IsCancelled();
+    bool cancelled;
     int attempt;
     {
       std::lock_guard<std::mutex> lock(mutex_);
+      cancelled = cancelled_ || cancellation_.IsCancelled();
       attempt = attempt_;
     }
     if (status.error_code() == grpc::StatusCode::UNAVAILABLE && !cancelled &&
@@ -373,15 +378,17 @@ class AsyncUnaryCall final : public InflightCall {
       return;
     }
     if (cancelled && !status.ok()) status = grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
-    Finish(connection_->MapStatus(Rpc::kId, status, policy_));
+    Finish(connection_->Outcome<Rpc>(status, policy_, request_));
   }
 
   void FinishSoon(Status status) {
-    RunSoon([this, status] { Finish(status); });
+    std::lock_guard<std::mutex> lock(mutex_);
+    alarm_ = std::make_shared<grpc::Alarm>();
+    SetAlarm(*alarm_, std::chrono::system_clock::now(),
+             [this, status = std::move(status)](bool) { Finish(status); });
   }
 
   void Finish(Status status, bool registered = true) {
-    { std::lock_guard<std::mutex> lock(mutex_); }
     if (registered) cancellation_.Unregister(registration_);
     if (connection_->metrics()) connection_->metrics()->CallFinished(Rpc::kId, status.code());
     {
@@ -399,7 +406,7 @@ class AsyncUnaryCall final : public InflightCall {
   Response response_;
   Deadline deadline_;
   CancellationToken cancellation_;
-  CallPolicy policy_;
+  CallPolicy<Request> policy_;
   Done done_;
 
   std::shared_ptr<AsyncUnaryCall> self_;
@@ -411,13 +418,14 @@ class AsyncUnaryCall final : public InflightCall {
   std::uint64_t registration_ = 0;
 };
 
-template <typename Rpc>
+template <typename Rpc, typename Done>
 void Connection::UnaryAsync(typename Rpc::Request request, const Deadline& caller_deadline,
-                            const CancellationToken& cancellation, CallPolicy policy,
-                            std::function<void(Status, typename Rpc::Response&)> done) {
-  auto call = std::make_shared<AsyncUnaryCall<Rpc>>(shared_from_this(), std::move(request),
-                                                    caller_deadline, cancellation,
-                                                    std::move(policy), std::move(done));
+                            const CancellationToken& cancellation,
+                            CallPolicy<typename Rpc::Request> policy, Done done) {
+  AnchorCallbackQueue();
+  auto call = std::make_shared<AsyncUnaryCall<Rpc, Done>>(
+      shared_from_this(), std::move(request), caller_deadline, cancellation, policy,
+      std::move(done));
   call->Start(call);
 }
 
