@@ -421,6 +421,8 @@ def main():
     parser.add_argument("--quick", action="store_true",
                         help="fewer hubs and shorter runs, for trying the bench out")
     parser.add_argument("--skip-build", action="store_true")
+    parser.add_argument("--no-install", action="store_true",
+                        help="do not run scripts/install-deps.sh first (it runs only as root)")
     parser.add_argument("--output", default=str(RESULTS))
     parser.add_argument("--no-instructions", action="store_true",
                         help="skip counting instructions and allocations per call under "
@@ -429,6 +431,11 @@ def main():
 
     started = time.monotonic()
     started_at = datetime.datetime.now(datetime.timezone.utc)
+    if not arguments.no_install and not arguments.skip_build and os.geteuid() == 0:
+        # On a fresh machine this installs the compilers, gRPC, valgrind and openssl; on a
+        # prepared one it only checks the package list.
+        subprocess.run([str(ROOT / "scripts" / "install-deps.sh")], check=True,
+                       stdout=subprocess.DEVNULL)
     load_at_start = os.getloadavg()
     build = Build(arguments.build_dir, arguments.skip_build)
     sizes = QUICK if arguments.quick else FULL

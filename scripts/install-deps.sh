@@ -7,7 +7,7 @@ packages=(
   build-essential pkg-config meson ninja-build
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   libgtest-dev libgmock-dev
-  valgrind
+  valgrind openssl
 )
 
 missing=()
