@@ -262,14 +262,7 @@ void ManyHubs(const Arguments& arguments, const std::string& contender) {
   std::uint64_t channels_opened = dt_metrics_channels_opened(metrics);
   dt_metrics_free(metrics);
 
-  bench::ResultLine("many-hubs", contender, arguments)
-      .Set("hubs", hubs)
-      .Set("events_per_hub", events)
-      .Set("endpoints", 2)
-      .Set("events_sent", outcomes.completed())
-      .Set("errors", outcomes.errors())
-      .Set("first_error", outcomes.first_error())
-      .Set("wall_ms", wall_ms)
+  bench::ManyHubsLine(arguments, contender, hubs, events, 2, outcomes, wall_ms)
       .Set("library_channels_opened", channels_opened)
       .Emit();
 }
@@ -277,80 +270,37 @@ void ManyHubs(const Arguments& arguments, const std::string& contender) {
 void Memory(const Arguments& arguments, const std::string& contender) {
   if (contender != "capi-factory") bench::Fail("memory has no contender " + contender);
   FactoryHandle factory = BuildFactory(EndpointFromArguments(arguments));
-  long long count = arguments.Number("clients", 10000);
-  std::string prefix = arguments.Text("hub-prefix", "mem-");
 
   // Stays alive, so that the channel has a lease throughout and cannot go idle.
-  ClientHandle warm = MakeClient(factory.get(), prefix + "warm");
+  ClientHandle warm = MakeClient(factory.get(), arguments.Text("hub-prefix", "mem-") + "warm");
   std::string warm_error;
   if (Raise(warm.get(), &warm_error) != DT_OK) bench::Fail("warm-up call: " + warm_error);
-  std::vector<std::string> names;
-  names.reserve(count);
-  for (long long i = 0; i < count; ++i) names.push_back(prefix + std::to_string(i));
   std::vector<ClientHandle> clients;
-  clients.reserve(count);
-  std::vector<double> creates;
-  creates.reserve(count);
+  clients.reserve(arguments.Number("clients", 10000));
 
-  bench::TrimHeap();
-  std::uint64_t rss_before = bench::ResidentBytes();
-  std::uint64_t heap_before = bench::HeapBytesInUse();
-  for (long long i = 0; i < count; ++i) {
-    auto start = SteadyClock::now();
-    clients.push_back(MakeClient(factory.get(), names[i]));
-    creates.push_back(bench::MicrosSince(start));
-  }
-  std::uint64_t rss_created = bench::ResidentBytes();
-  std::uint64_t heap_created = bench::HeapBytesInUse();
-
-  bench::InflightLimit limit(64);
-  bench::Outcomes outcomes;
-  CountingReceiver receiver{&outcomes, &limit};
-  for (auto& client : clients) {
-    limit.Acquire();
-    if (RaiseAsync(client.get(), OnDone<CountingReceiver>, &receiver) != DT_OK) {
-      outcomes.Record(false, LastError());
-      limit.Release();
+  bench::MemorySteps steps;
+  steps.create = [&](const std::string& hub) { clients.push_back(MakeClient(factory.get(), hub)); };
+  steps.call_each = [&](bench::InflightLimit& limit, bench::Outcomes& outcomes) {
+    CountingReceiver receiver{&outcomes, &limit};
+    for (auto& client : clients) {
+      limit.Acquire();
+      if (RaiseAsync(client.get(), OnDone<CountingReceiver>, &receiver) != DT_OK) {
+        outcomes.Record(false, LastError());
+        limit.Release();
+      }
     }
-  }
-  limit.WaitIdle();
-  std::uint64_t rss_called = bench::ResidentBytes();
-  std::uint64_t heap_called = bench::HeapBytesInUse();
-
-  clients.clear();
-  std::uint64_t heap_released = bench::HeapBytesInUse();
-
-  auto per_client = [count](std::uint64_t after, std::uint64_t before) {
-    return (static_cast<double>(after) - static_cast<double>(before)) / count;
+    limit.WaitIdle();
   };
-  bench::ResultLine("memory", contender, arguments)
-      .Set("clients", count)
-      .Set("rss_bytes_per_client", per_client(rss_created, rss_before))
-      .Set("heap_bytes_per_client", per_client(heap_created, heap_before))
-      .Set("rss_bytes_per_client_after_call", per_client(rss_called, rss_before))
-      .Set("heap_bytes_per_client_after_call", per_client(heap_called, heap_before))
-      .Set("heap_bytes_per_client_after_release", per_client(heap_released, heap_before))
-      .SetRaw("create_us", bench::SummaryJson(bench::Summarize(creates)))
-      .Set("errors", outcomes.errors())
-      .Set("first_error", outcomes.first_error())
-      .Emit();
+  steps.release = [&] { clients.clear(); };
+  bench::RunMemoryScenario(arguments, contender, steps);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  Arguments arguments(argc, argv);
-  std::string contender = arguments.Text("contender");
-  if (arguments.scenario() == "new-hub") {
-    NewHub(arguments, contender);
-  } else if (arguments.scenario() == "throughput") {
-    Throughput(arguments, contender);
-  } else if (arguments.scenario() == "many-hubs") {
-    ManyHubs(arguments, contender);
-  } else if (arguments.scenario() == "memory") {
-    Memory(arguments, contender);
-  } else {
-    bench::Fail("unknown scenario " + arguments.scenario());
-  }
-  return 0;
+  return bench::RunScenario(argc, argv,
+                            {{"new-hub", NewHub},
+                             {"throughput", Throughput},
+                             {"many-hubs", ManyHubs},
+                             {"memory", Memory}});
 }

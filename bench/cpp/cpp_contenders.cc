@@ -193,81 +193,36 @@ void ManyHubs(const Arguments& arguments, const std::string& contender) {
   limit.WaitIdle();
   double wall_ms = bench::MicrosSince(start) / 1000.0;
 
-  durabletask::MetricsSnapshot metrics = factory->Metrics();
-  bench::ResultLine("many-hubs", contender, arguments)
-      .Set("hubs", hubs)
-      .Set("events_per_hub", events)
-      .Set("endpoints", 2)
-      .Set("events_sent", outcomes.completed())
-      .Set("errors", outcomes.errors())
-      .Set("first_error", outcomes.first_error())
-      .Set("wall_ms", wall_ms)
-      .Set("library_channels_opened", metrics.channels_opened)
+  bench::ManyHubsLine(arguments, contender, hubs, events, 2, outcomes, wall_ms)
+      .Set("library_channels_opened", factory->Metrics().channels_opened)
       .Emit();
 }
 
-// RSS and heap growth for live clients on one endpoint. The channel is connected before
-// the first reading, so only the clients themselves are counted.
+// RSS and heap growth for live clients on one endpoint (see bench::RunMemoryScenario).
 void Memory(const Arguments& arguments, const std::string& contender) {
   if (contender != "cpp-factory") bench::Fail("memory has no contender " + contender);
   auto factory = FactoryFromArguments(arguments);
-  long long count = arguments.Number("clients", 10000);
-  std::string prefix = arguments.Text("hub-prefix", "mem-");
 
   // Stays alive, so that the channel has a lease throughout and cannot go idle.
-  auto warm = MakeClient(*factory, prefix + "warm");
+  auto warm = MakeClient(*factory, arguments.Text("hub-prefix", "mem-") + "warm");
   Status warm_call = warm->RaiseEvent(kInstance, kEvent, kPayload);
   if (!warm_call.ok()) bench::Fail("warm-up call: " + warm_call.message());
-  std::vector<std::string> names;
-  names.reserve(count);
-  for (long long i = 0; i < count; ++i) names.push_back(prefix + std::to_string(i));
   std::vector<std::unique_ptr<Client>> clients;
-  clients.reserve(count);
-  std::vector<double> creates;
-  creates.reserve(count);
+  clients.reserve(arguments.Number("clients", 10000));
 
-  bench::TrimHeap();
-  std::uint64_t rss_before = bench::ResidentBytes();
-  std::uint64_t heap_before = bench::HeapBytesInUse();
-  for (long long i = 0; i < count; ++i) {
-    auto start = SteadyClock::now();
-    clients.push_back(MakeClient(*factory, names[i]));
-    creates.push_back(bench::MicrosSince(start));
-  }
-  std::uint64_t rss_created = bench::ResidentBytes();
-  std::uint64_t heap_created = bench::HeapBytesInUse();
-
-  // One call through every client shows whether a call leaves anything behind.
-  bench::InflightLimit limit(64);
-  bench::Outcomes outcomes;
-  for (auto& client : clients) {
-    limit.Acquire();
-    client->RaiseEventAsync(kInstance, kEvent, kPayload, kDefaultCall, [&](Status status) {
-      outcomes.Record(status.ok(), status.message());
-      limit.Release();
-    });
-  }
-  limit.WaitIdle();
-  std::uint64_t rss_called = bench::ResidentBytes();
-  std::uint64_t heap_called = bench::HeapBytesInUse();
-
-  clients.clear();
-  std::uint64_t heap_released = bench::HeapBytesInUse();
-
-  auto per_client = [count](std::uint64_t after, std::uint64_t before) {
-    return (static_cast<double>(after) - static_cast<double>(before)) / count;
+  bench::MemorySteps steps;
+  steps.create = [&](const std::string& hub) { clients.push_back(MakeClient(*factory, hub)); };
+  steps.call_each = [&](bench::InflightLimit& limit, bench::Outcomes& outcomes) {
+    for (auto& client : clients) {
+      limit.Acquire();
+      client->RaiseEventAsync(kInstance, kEvent, kPayload, kDefaultCall, [&](Status status) {
+        outcomes.Record(status.ok(), status.message());
+        limit.Release();
+      });
+    }
   };
-  bench::ResultLine("memory", contender, arguments)
-      .Set("clients", count)
-      .Set("rss_bytes_per_client", per_client(rss_created, rss_before))
-      .Set("heap_bytes_per_client", per_client(heap_created, heap_before))
-      .Set("rss_bytes_per_client_after_call", per_client(rss_called, rss_before))
-      .Set("heap_bytes_per_client_after_call", per_client(heap_called, heap_before))
-      .Set("heap_bytes_per_client_after_release", per_client(heap_released, heap_before))
-      .SetRaw("create_us", bench::SummaryJson(bench::Summarize(creates)))
-      .Set("errors", outcomes.errors())
-      .Set("first_error", outcomes.first_error())
-      .Emit();
+  steps.release = [&] { clients.clear(); };
+  bench::RunMemoryScenario(arguments, contender, steps);
 }
 
 // Starts the target instance in every hub an end-to-end run will use.
@@ -309,22 +264,11 @@ void Prepare(const Arguments& arguments) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  Arguments arguments(argc, argv);
-  if (arguments.scenario() == "prepare") {
-    Prepare(arguments);
-    return 0;
-  }
-  std::string contender = arguments.Text("contender");
-  if (arguments.scenario() == "new-hub") {
-    NewHub(arguments, contender);
-  } else if (arguments.scenario() == "throughput") {
-    Throughput(arguments, contender);
-  } else if (arguments.scenario() == "many-hubs") {
-    ManyHubs(arguments, contender);
-  } else if (arguments.scenario() == "memory") {
-    Memory(arguments, contender);
-  } else {
-    bench::Fail("unknown scenario " + arguments.scenario());
-  }
-  return 0;
+  return bench::RunScenario(argc, argv,
+                            {{"prepare", [](const Arguments& arguments,
+                                            const std::string&) { Prepare(arguments); }},
+                             {"new-hub", NewHub},
+                             {"throughput", Throughput},
+                             {"many-hubs", ManyHubs},
+                             {"memory", Memory}});
 }

@@ -372,4 +372,74 @@ std::uint64_t HeapBytesInUse() {
 
 void TrimHeap() { malloc_trim(0); }
 
+void RunMemoryScenario(const Arguments& arguments, const std::string& contender,
+                       const MemorySteps& steps) {
+  long long count = arguments.Number("clients", 10000);
+  std::string prefix = arguments.Text("hub-prefix", "mem-");
+  std::vector<std::string> names;
+  names.reserve(count);
+  for (long long i = 0; i < count; ++i) names.push_back(prefix + std::to_string(i));
+  std::vector<double> creates;
+  creates.reserve(count);
+
+  TrimHeap();
+  std::uint64_t rss_before = ResidentBytes();
+  std::uint64_t heap_before = HeapBytesInUse();
+  for (long long i = 0; i < count; ++i) {
+    auto start = SteadyClock::now();
+    steps.create(names[i]);
+    creates.push_back(MicrosSince(start));
+  }
+  std::uint64_t rss_created = ResidentBytes();
+  std::uint64_t heap_created = HeapBytesInUse();
+
+  // One call through every client shows whether a call leaves anything behind.
+  InflightLimit limit(64);
+  Outcomes outcomes;
+  steps.call_each(limit, outcomes);
+  limit.WaitIdle();
+  std::uint64_t rss_called = ResidentBytes();
+  std::uint64_t heap_called = HeapBytesInUse();
+
+  steps.release();
+  std::uint64_t heap_released = HeapBytesInUse();
+
+  auto per_client = [count](std::uint64_t after, std::uint64_t before) {
+    return (static_cast<double>(after) - static_cast<double>(before)) / count;
+  };
+  ResultLine("memory", contender, arguments)
+      .Set("clients", count)
+      .Set("rss_bytes_per_client", per_client(rss_created, rss_before))
+      .Set("heap_bytes_per_client", per_client(heap_created, heap_before))
+      .Set("rss_bytes_per_client_after_call", per_client(rss_called, rss_before))
+      .Set("heap_bytes_per_client_after_call", per_client(heap_called, heap_before))
+      .Set("heap_bytes_per_client_after_release", per_client(heap_released, heap_before))
+      .SetRaw("create_us", SummaryJson(Summarize(creates)))
+      .Set("errors", outcomes.errors())
+      .Set("first_error", outcomes.first_error())
+      .Emit();
+}
+
+JsonObject ManyHubsLine(const Arguments& arguments, const std::string& contender,
+                        long long hubs, long long events, int endpoints,
+                        const Outcomes& outcomes, double wall_ms) {
+  JsonObject line = ResultLine("many-hubs", contender, arguments);
+  line.Set("hubs", hubs)
+      .Set("events_per_hub", events)
+      .Set("endpoints", endpoints)
+      .Set("events_sent", outcomes.completed())
+      .Set("errors", outcomes.errors())
+      .Set("first_error", outcomes.first_error())
+      .Set("wall_ms", wall_ms);
+  return line;
+}
+
+int RunScenario(int argc, char** argv, const std::map<std::string, Scenario>& scenarios) {
+  Arguments arguments(argc, argv);
+  auto found = scenarios.find(arguments.scenario());
+  if (found == scenarios.end()) Fail("unknown scenario " + arguments.scenario());
+  found->second(arguments, arguments.Text("contender", ""));
+  return 0;
+}
+
 }  // namespace bench

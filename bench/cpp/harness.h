@@ -176,6 +176,32 @@ struct HubCallTiming {
 void RunNewHubScenario(const Arguments& arguments, const std::string& contender,
                        const std::function<HubCallTiming(const std::string& hub)>& one);
 
+// The memory scenario: RSS and heap growth while `--clients` live clients are made on
+// one endpoint whose channel the contender has already connected, then after one call
+// through each, then once they are released. The contender supplies the three steps.
+struct MemorySteps {
+  // Makes the client of `hub` and keeps it alive.
+  std::function<void(const std::string& hub)> create;
+  // Raises one event through every live client, waiting for `limit` before each call and
+  // recording every outcome.
+  std::function<void(InflightLimit& limit, Outcomes& outcomes)> call_each;
+  // Releases every client `create` made.
+  std::function<void()> release;
+};
+void RunMemoryScenario(const Arguments& arguments, const std::string& contender,
+                       const MemorySteps& steps);
+
+// The many-hubs result line, with the outcomes every contender reports; contenders add
+// what only they know before emitting it.
+JsonObject ManyHubsLine(const Arguments& arguments, const std::string& contender,
+                        long long hubs, long long events, int endpoints,
+                        const Outcomes& outcomes, double wall_ms);
+
+// Runs the scenario named on the command line, with the `--contender` given (empty when
+// none is). Exits with a message for a scenario not in `scenarios`.
+using Scenario = std::function<void(const Arguments& arguments, const std::string& contender)>;
+int RunScenario(int argc, char** argv, const std::map<std::string, Scenario>& scenarios);
+
 // A scenario result carrying what every line has.
 JsonObject ResultLine(const std::string& scenario, const std::string& contender,
                       const Arguments& arguments);

@@ -252,30 +252,16 @@ void ManyHubs(const Arguments& arguments, const std::string& contender) {
   limit.WaitIdle();
   double wall_ms = bench::MicrosSince(start) / 1000.0;
 
-  bench::ResultLine("many-hubs", contender, arguments)
-      .Set("hubs", hubs)
-      .Set("events_per_hub", events)
-      .Set("endpoints", static_cast<int>(endpoints.size()))
-      .Set("events_sent", outcomes.completed())
-      .Set("errors", outcomes.errors())
-      .Set("first_error", outcomes.first_error())
-      .Set("wall_ms", wall_ms)
+  bench::ManyHubsLine(arguments, contender, hubs, events, static_cast<int>(endpoints.size()),
+                      outcomes, wall_ms)
       .Emit();
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  Arguments arguments(argc, argv);
-  std::string contender = arguments.Text("contender");
-  if (arguments.scenario() == "new-hub") {
-    NewHub(arguments, contender);
-  } else if (arguments.scenario() == "throughput") {
-    Throughput(arguments, contender);
-  } else if (arguments.scenario() == "many-hubs") {
-    ManyHubs(arguments, contender);
-  } else {
-    bench::Fail("unknown scenario " + arguments.scenario());
-  }
-  return 0;
+  return bench::RunScenario(argc, argv,
+                            {{"new-hub", NewHub},
+                             {"throughput", Throughput},
+                             {"many-hubs", ManyHubs}});
 }
