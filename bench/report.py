@@ -202,7 +202,10 @@ def targets(data, write):
           f"median: plaintext {factor(ahead[0])} / {factor(ahead[1])}, TLS {factor(ahead[2])} / "
           f"{factor(ahead[3])}; client CPU per hub, .NET shared over ours: plaintext "
           f"{factor(ratio(cpu[('dotnet-shared', 'plaintext')], cpu[('cpp-blocking', 'plaintext')]))}"
-          f", TLS {factor(ratio(cpu[('dotnet-shared', 'tls')], cpu[('cpp-blocking', 'tls')]))} | "
+          f", TLS {factor(ratio(cpu[('dotnet-shared', 'tls')], cpu[('cpp-blocking', 'tls')]))}; "
+          f"the ceiling, .NET shared over the raw stub on a shared channel: plaintext "
+          f"{factor(ratio(dotnet_plain[1], data.new_hub_median('raw-shared-channel')))}, TLS "
+          f"{factor(ratio(dotnet_tls[1], data.new_hub_median('raw-shared-channel', 'tls')))} | "
           f"{verdict(min(ahead_known) > 1.5 if ahead_known else None)} |")
     create_p = create_new_hub["create_us"]["median"] if create_new_hub else None
     write(f"| `CreateClient` under {CREATE_CLIENT_US} µs | median {micros(create)} µs over "
