@@ -6,6 +6,10 @@
 // early failures (an invalid id) from a library thread without registering the call
 // with the client. Counting every call here makes "no callback after dt_client_free"
 // hold in all cases.
+//
+// Freeing a handle cancels its calls through the scope's closing token. A call without a
+// cancellation of the caller's observes that token directly; only a call with one pays
+// for a token of its own linked to both.
 #include <atomic>
 
 #include "internal.h"
@@ -19,21 +23,53 @@ namespace {
 // for its calls (see DestroyClient).
 thread_local const AsyncScope* running_scope = nullptr;
 
+// A token that both the freeing of a handle and a caller's cancellation cancel, for the
+// calls that come with a cancellation of their own.
+class CombinedCancellation {
+ public:
+  CombinedCancellation(CancellationToken closing, CancellationToken caller)
+      : closing_(std::move(closing)), caller_(std::move(caller)) {
+    CancellationSource source = source_;
+    closing_registration_ = closing_.Register([source]() mutable { source.Cancel(); });
+    caller_registration_ = caller_.Register([source]() mutable { source.Cancel(); });
+  }
+
+  // Once this returns, neither signal reaches the call any more.
+  ~CombinedCancellation() {
+    closing_.Unregister(closing_registration_);
+    caller_.Unregister(caller_registration_);
+  }
+
+  CombinedCancellation(const CombinedCancellation&) = delete;
+  CombinedCancellation& operator=(const CombinedCancellation&) = delete;
+
+  CancellationToken token() const { return source_.token(); }
+
+ private:
+  CancellationSource source_;
+  CancellationToken closing_;
+  CancellationToken caller_;
+  std::uint64_t closing_registration_ = 0;
+  std::uint64_t caller_registration_ = 0;
+};
+
 class AsyncCall {
  public:
-  // Counts a call in on the handle's scope. The call observes a token of its own, which
-  // the caller's cancellation and the freeing of the handle both cancel.
+  // Counts a call in on the handle's scope and sets the token the call observes. Without
+  // a cancellation from the caller (`call` NULL or its cancellation NULL) that is the
+  // scope's closing token itself, which costs nothing per call; with one, it is a token
+  // of the call's own that the caller's cancellation and the freeing of the handle both
+  // cancel.
   static std::shared_ptr<AsyncCall> Begin(const std::shared_ptr<AsyncScope>& scope,
-                                          CallOptions* call) {
+                                          const dt_call_options* call, CallOptions* options) {
     auto async = std::make_shared<AsyncCall>();
     async->scope_ = scope;
-    async->user_token_ = call->cancellation;
-    CancellationSource source = async->source_;
-    async->scope_registration_ =
-        scope->closing.token().Register([source]() mutable { source.Cancel(); });
-    async->user_registration_ =
-        async->user_token_.Register([source]() mutable { source.Cancel(); });
-    call->cancellation = async->source_.token();
+    if (call != nullptr && call->cancellation != nullptr) {
+      async->combined_.emplace(scope->closing.token(), std::move(options->cancellation));
+      options->cancellation = async->combined_->token();
+    } else {
+      options->cancellation = scope->closing.token();
+    }
     std::lock_guard<std::mutex> lock(scope->mutex);
     ++scope->pending;
     return async;
@@ -69,8 +105,7 @@ class AsyncCall {
 
  private:
   void Finish() noexcept {
-    scope_->closing.token().Unregister(scope_registration_);
-    user_token_.Unregister(user_registration_);
+    combined_.reset();
     dt_client* orphan = nullptr;
     {
       std::lock_guard<std::mutex> lock(scope_->mutex);
@@ -82,10 +117,7 @@ class AsyncCall {
   }
 
   std::shared_ptr<AsyncScope> scope_;
-  CancellationSource source_;
-  CancellationToken user_token_;
-  std::uint64_t scope_registration_ = 0;
-  std::uint64_t user_registration_ = 0;
+  std::optional<CombinedCancellation> combined_;
   std::atomic<bool> settled_{false};
 };
 
@@ -402,7 +434,7 @@ dt_status GetInstanceLikeAsync(InstanceAsyncFn method, dt_client* client, const 
     DT_RETURN_IF_ERROR(CheckText(instance_id, "instance_id"));
     CallOptions options;
     DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, &options);
+    auto async = AsyncCall::Begin(client->scope, call, &options);
     Launch(async, [&] {
       (client->client.get()->*method)(instance_id, include_payloads != 0, options,
                                       OnHandle<std::optional<OrchestrationMetadata>, dt_instance>(
@@ -435,7 +467,7 @@ dt_status WithReasonAsync(ReasonAsyncFn method, dt_client* client, const char* i
     DT_RETURN_IF_ERROR(CheckText(instance_id, "instance_id"));
     CallOptions options;
     DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, &options);
+    auto async = AsyncCall::Begin(client->scope, call, &options);
     Launch(async, [&] {
       (client->client.get()->*method)(instance_id, TextOrEmpty(reason), options,
                                       OnDone(async, done, user_data));
@@ -563,7 +595,7 @@ dt_status dt_client_ping_async(dt_client* client, const dt_call_options* call, d
     DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
     CallOptions options;
     DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, &options);
+    auto async = AsyncCall::Begin(client->scope, call, &options);
     Launch(async, [&] { client->client->PingAsync(options, OnDone(async, done, user_data)); });
     return DT_OK;
   });
@@ -598,7 +630,7 @@ dt_status dt_client_schedule_new_orchestration_async(dt_client* client,
     DT_RETURN_IF_ERROR(ToStart(start, &start_options));
     CallOptions options;
     DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, &options);
+    auto async = AsyncCall::Begin(client->scope, call, &options);
     Launch(async, [&] {
       client->client->ScheduleNewOrchestrationAsync(start_options, options,
                                                     OnString(async, done, user_data));
@@ -677,7 +709,7 @@ dt_status dt_client_raise_event_async(dt_client* client, const char* instance_id
     DT_RETURN_IF_ERROR(CheckText(event_name, "event_name"));
     CallOptions options;
     DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, &options);
+    auto async = AsyncCall::Begin(client->scope, call, &options);
     Launch(async, [&] {
       client->client->RaiseEventAsync(instance_id, event_name, TextOrNone(payload), options,
                                       OnDone(async, done, user_data));
@@ -709,7 +741,7 @@ dt_status dt_client_terminate_async(dt_client* client, const char* instance_id,
     DT_RETURN_IF_ERROR(ToTerminate(terminate, &terminate_options));
     CallOptions options;
     DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, &options);
+    auto async = AsyncCall::Begin(client->scope, call, &options);
     Launch(async, [&] {
       client->client->TerminateAsync(instance_id, terminate_options, options,
                                      OnDone(async, done, user_data));
@@ -780,7 +812,7 @@ dt_status dt_client_query_instances_page_async(dt_client* client, const dt_insta
     DT_RETURN_IF_ERROR(ToInstanceQuery(query, &instance_query));
     CallOptions options;
     DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, &options);
+    auto async = AsyncCall::Begin(client->scope, call, &options);
     Launch(async, [&] {
       client->client->QueryInstancesPageAsync(
           instance_query, options,
@@ -835,7 +867,7 @@ dt_status dt_client_list_instance_ids_page_async(dt_client* client,
     DT_RETURN_IF_ERROR(ToInstanceIdQuery(query, &id_query));
     CallOptions options;
     DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, &options);
+    auto async = AsyncCall::Begin(client->scope, call, &options);
     Launch(async, [&] {
       client->client->ListInstanceIdsPageAsync(
           id_query, options,
@@ -889,7 +921,7 @@ dt_status dt_client_purge_instance_async(dt_client* client, const char* instance
     DT_RETURN_IF_ERROR(CheckText(instance_id, "instance_id"));
     CallOptions options;
     DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, &options);
+    auto async = AsyncCall::Begin(client->scope, call, &options);
     Launch(async, [&] {
       client->client->PurgeInstanceAsync(instance_id, recursive != 0, options,
                                          OnPurge(async, done, user_data));
@@ -924,7 +956,7 @@ dt_status dt_client_purge_instances_async(dt_client* client, const dt_purge_filt
     DT_RETURN_IF_ERROR(ToPurgeFilter(filter, &purge_filter));
     CallOptions options;
     DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, &options);
+    auto async = AsyncCall::Begin(client->scope, call, &options);
     Launch(async, [&] {
       client->client->PurgeInstancesAsync(purge_filter, options, OnPurge(async, done, user_data));
     });
@@ -958,7 +990,7 @@ dt_status dt_client_restart_instance_async(dt_client* client, const char* instan
     DT_RETURN_IF_ERROR(CheckText(instance_id, "instance_id"));
     CallOptions options;
     DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, &options);
+    auto async = AsyncCall::Begin(client->scope, call, &options);
     Launch(async, [&] {
       client->client->RestartInstanceAsync(instance_id, restart_with_new_instance_id != 0, options,
                                            OnString(async, done, user_data));
@@ -993,7 +1025,7 @@ dt_status dt_client_get_history_async(dt_client* client, const char* instance_id
     DT_RETURN_IF_ERROR(CheckText(instance_id, "instance_id"));
     CallOptions options;
     DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, &options);
+    auto async = AsyncCall::Begin(client->scope, call, &options);
     Launch(async, [&] {
       client->client->GetHistoryAsync(
           instance_id, options,
@@ -1050,7 +1082,7 @@ dt_status dt_client_signal_entity_async(dt_client* client, const char* entity_id
     DT_RETURN_IF_ERROR(ToSignal(signal, &signal_options));
     CallOptions options;
     DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, &options);
+    auto async = AsyncCall::Begin(client->scope, call, &options);
     Launch(async, [&] {
       client->client->SignalEntityAsync(entity_id, operation, signal_options, options,
                                         OnDone(async, done, user_data));
@@ -1084,7 +1116,7 @@ dt_status dt_client_get_entity_async(dt_client* client, const char* entity_id, i
     DT_RETURN_IF_ERROR(CheckText(entity_id, "entity_id"));
     CallOptions options;
     DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, &options);
+    auto async = AsyncCall::Begin(client->scope, call, &options);
     Launch(async, [&] {
       client->client->GetEntityAsync(
           entity_id, include_state != 0, options,
@@ -1120,7 +1152,7 @@ dt_status dt_client_query_entities_page_async(dt_client* client, const dt_entity
     DT_RETURN_IF_ERROR(ToEntityQuery(query, &entity_query));
     CallOptions options;
     DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, &options);
+    auto async = AsyncCall::Begin(client->scope, call, &options);
     Launch(async, [&] {
       client->client->QueryEntitiesPageAsync(
           entity_query, options,
@@ -1181,7 +1213,7 @@ dt_status dt_client_clean_entity_storage_async(dt_client* client,
     DT_RETURN_IF_ERROR(ToClean(clean, &clean_options));
     CallOptions options;
     DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, &options);
+    auto async = AsyncCall::Begin(client->scope, call, &options);
     Callback<CleanEntityStorageResult> adapter =
         [async, done, user_data](Result<CleanEntityStorageResult> totals) {
           async->Complete(
