@@ -23,6 +23,20 @@ namespace {
 // for its calls (see DestroyClient).
 thread_local const AsyncScope* running_scope = nullptr;
 
+// The handle's scope, made by its first asynchronous call. Threads that start the first
+// calls at once may each make one; the first to publish its own wins, the others drop
+// theirs.
+AsyncScope* ScopeOf(dt_client* client) {
+  AsyncScope* scope = client->scope.load(std::memory_order_acquire);
+  if (scope != nullptr) return scope;
+  auto made = std::make_unique<AsyncScope>();
+  if (client->scope.compare_exchange_strong(scope, made.get(), std::memory_order_acq_rel,
+                                            std::memory_order_acquire)) {
+    return made.release();
+  }
+  return scope;
+}
+
 // A token that both the freeing of a handle and a caller's cancellation cancel, for the
 // calls that come with a cancellation of their own.
 class CombinedCancellation {
@@ -60,8 +74,9 @@ class AsyncCall {
   // scope's closing token itself, which costs nothing per call; with one, it is a token
   // of the call's own that the caller's cancellation and the freeing of the handle both
   // cancel.
-  static std::shared_ptr<AsyncCall> Begin(const std::shared_ptr<AsyncScope>& scope,
-                                          const dt_call_options* call, CallOptions* options) {
+  static std::shared_ptr<AsyncCall> Begin(dt_client* client, const dt_call_options* call,
+                                          CallOptions* options) {
+    AsyncScope* scope = ScopeOf(client);
     auto async = std::make_shared<AsyncCall>();
     async->scope_ = scope;
     if (call != nullptr && call->cancellation != nullptr) {
@@ -83,7 +98,7 @@ class AsyncCall {
     if (settled_.exchange(true)) return;
     ClearError();
     const AsyncScope* previous = running_scope;
-    running_scope = scope_.get();
+    running_scope = scope_;
     bool delivered = false;
     try {
       deliver(delivered);
@@ -116,7 +131,9 @@ class AsyncCall {
     if (orphan != nullptr) delete orphan;
   }
 
-  std::shared_ptr<AsyncScope> scope_;
+  // Owned by the handle, which is not released before the last of its calls has counted
+  // itself out (see DestroyClient); Finish is the last use.
+  AsyncScope* scope_ = nullptr;
   std::optional<CombinedCancellation> combined_;
   std::atomic<bool> settled_{false};
 };
@@ -434,7 +451,7 @@ dt_status GetInstanceLikeAsync(InstanceAsyncFn method, dt_client* client, const 
     DT_RETURN_IF_ERROR(CheckText(instance_id, "instance_id"));
     CallOptions options;
     DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, call, &options);
+    auto async = AsyncCall::Begin(client, call, &options);
     Launch(async, [&] {
       (client->client.get()->*method)(instance_id, include_payloads != 0, options,
                                       OnHandle<std::optional<OrchestrationMetadata>, dt_instance>(
@@ -467,7 +484,7 @@ dt_status WithReasonAsync(ReasonAsyncFn method, dt_client* client, const char* i
     DT_RETURN_IF_ERROR(CheckText(instance_id, "instance_id"));
     CallOptions options;
     DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, call, &options);
+    auto async = AsyncCall::Begin(client, call, &options);
     Launch(async, [&] {
       (client->client.get()->*method)(instance_id, TextOrEmpty(reason), options,
                                       OnDone(async, done, user_data));
@@ -500,7 +517,13 @@ Callback<PurgeResult> OnPurge(std::shared_ptr<AsyncCall> async, dt_purge_cb done
 namespace durabletask::capi {
 
 void DestroyClient(dt_client* client) {
-  std::shared_ptr<AsyncScope> scope = client->scope;
+  // No call can start while the handle is being freed, so one without a scope has none.
+  AsyncScope* scope = client->scope.load(std::memory_order_acquire);
+  if (scope == nullptr) {
+    Retire(client);
+    return;
+  }
+
   scope->closing.Cancel();
   if (running_scope == nullptr) {
     std::unique_lock<std::mutex> lock(scope->mutex);
@@ -595,7 +618,7 @@ dt_status dt_client_ping_async(dt_client* client, const dt_call_options* call, d
     DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
     CallOptions options;
     DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, call, &options);
+    auto async = AsyncCall::Begin(client, call, &options);
     Launch(async, [&] { client->client->PingAsync(options, OnDone(async, done, user_data)); });
     return DT_OK;
   });
@@ -630,7 +653,7 @@ dt_status dt_client_schedule_new_orchestration_async(dt_client* client,
     DT_RETURN_IF_ERROR(ToStart(start, &start_options));
     CallOptions options;
     DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, call, &options);
+    auto async = AsyncCall::Begin(client, call, &options);
     Launch(async, [&] {
       client->client->ScheduleNewOrchestrationAsync(start_options, options,
                                                     OnString(async, done, user_data));
@@ -709,7 +732,7 @@ dt_status dt_client_raise_event_async(dt_client* client, const char* instance_id
     DT_RETURN_IF_ERROR(CheckText(event_name, "event_name"));
     CallOptions options;
     DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, call, &options);
+    auto async = AsyncCall::Begin(client, call, &options);
     Launch(async, [&] {
       client->client->RaiseEventAsync(instance_id, event_name, TextOrNone(payload), options,
                                       OnDone(async, done, user_data));
@@ -741,7 +764,7 @@ dt_status dt_client_terminate_async(dt_client* client, const char* instance_id,
     DT_RETURN_IF_ERROR(ToTerminate(terminate, &terminate_options));
     CallOptions options;
     DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, call, &options);
+    auto async = AsyncCall::Begin(client, call, &options);
     Launch(async, [&] {
       client->client->TerminateAsync(instance_id, terminate_options, options,
                                      OnDone(async, done, user_data));
@@ -812,7 +835,7 @@ dt_status dt_client_query_instances_page_async(dt_client* client, const dt_insta
     DT_RETURN_IF_ERROR(ToInstanceQuery(query, &instance_query));
     CallOptions options;
     DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, call, &options);
+    auto async = AsyncCall::Begin(client, call, &options);
     Launch(async, [&] {
       client->client->QueryInstancesPageAsync(
           instance_query, options,
@@ -867,7 +890,7 @@ dt_status dt_client_list_instance_ids_page_async(dt_client* client,
     DT_RETURN_IF_ERROR(ToInstanceIdQuery(query, &id_query));
     CallOptions options;
     DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, call, &options);
+    auto async = AsyncCall::Begin(client, call, &options);
     Launch(async, [&] {
       client->client->ListInstanceIdsPageAsync(
           id_query, options,
@@ -921,7 +944,7 @@ dt_status dt_client_purge_instance_async(dt_client* client, const char* instance
     DT_RETURN_IF_ERROR(CheckText(instance_id, "instance_id"));
     CallOptions options;
     DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, call, &options);
+    auto async = AsyncCall::Begin(client, call, &options);
     Launch(async, [&] {
       client->client->PurgeInstanceAsync(instance_id, recursive != 0, options,
                                          OnPurge(async, done, user_data));
@@ -956,7 +979,7 @@ dt_status dt_client_purge_instances_async(dt_client* client, const dt_purge_filt
     DT_RETURN_IF_ERROR(ToPurgeFilter(filter, &purge_filter));
     CallOptions options;
     DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, call, &options);
+    auto async = AsyncCall::Begin(client, call, &options);
     Launch(async, [&] {
       client->client->PurgeInstancesAsync(purge_filter, options, OnPurge(async, done, user_data));
     });
@@ -990,7 +1013,7 @@ dt_status dt_client_restart_instance_async(dt_client* client, const char* instan
     DT_RETURN_IF_ERROR(CheckText(instance_id, "instance_id"));
     CallOptions options;
     DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, call, &options);
+    auto async = AsyncCall::Begin(client, call, &options);
     Launch(async, [&] {
       client->client->RestartInstanceAsync(instance_id, restart_with_new_instance_id != 0, options,
                                            OnString(async, done, user_data));
@@ -1025,7 +1048,7 @@ dt_status dt_client_get_history_async(dt_client* client, const char* instance_id
     DT_RETURN_IF_ERROR(CheckText(instance_id, "instance_id"));
     CallOptions options;
     DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, call, &options);
+    auto async = AsyncCall::Begin(client, call, &options);
     Launch(async, [&] {
       client->client->GetHistoryAsync(
           instance_id, options,
@@ -1082,7 +1105,7 @@ dt_status dt_client_signal_entity_async(dt_client* client, const char* entity_id
     DT_RETURN_IF_ERROR(ToSignal(signal, &signal_options));
     CallOptions options;
     DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, call, &options);
+    auto async = AsyncCall::Begin(client, call, &options);
     Launch(async, [&] {
       client->client->SignalEntityAsync(entity_id, operation, signal_options, options,
                                         OnDone(async, done, user_data));
@@ -1116,7 +1139,7 @@ dt_status dt_client_get_entity_async(dt_client* client, const char* entity_id, i
     DT_RETURN_IF_ERROR(CheckText(entity_id, "entity_id"));
     CallOptions options;
     DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, call, &options);
+    auto async = AsyncCall::Begin(client, call, &options);
     Launch(async, [&] {
       client->client->GetEntityAsync(
           entity_id, include_state != 0, options,
@@ -1152,7 +1175,7 @@ dt_status dt_client_query_entities_page_async(dt_client* client, const dt_entity
     DT_RETURN_IF_ERROR(ToEntityQuery(query, &entity_query));
     CallOptions options;
     DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, call, &options);
+    auto async = AsyncCall::Begin(client, call, &options);
     Launch(async, [&] {
       client->client->QueryEntitiesPageAsync(
           entity_query, options,
@@ -1213,7 +1236,7 @@ dt_status dt_client_clean_entity_storage_async(dt_client* client,
     DT_RETURN_IF_ERROR(ToClean(clean, &clean_options));
     CallOptions options;
     DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, call, &options);
+    auto async = AsyncCall::Begin(client, call, &options);
     Callback<CleanEntityStorageResult> adapter =
         [async, done, user_data](Result<CleanEntityStorageResult> totals) {
           async->Complete(
