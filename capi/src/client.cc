@@ -6,7 +6,14 @@
 // early failures (an invalid id) from a library thread without registering the call
 // with the client. Counting every call here makes "no callback after dt_client_free"
 // hold in all cases.
+//
+// Freeing a handle cancels its calls through the scope's closing token. A call without a
+// cancellation of the caller's observes that token directly; only a call with one pays
+// for a token of its own linked to both.
 #include <atomic>
+#include <tuple>
+#include <type_traits>
+#include <utility>
 
 #include "internal.h"
 
@@ -19,21 +26,68 @@ namespace {
 // for its calls (see DestroyClient).
 thread_local const AsyncScope* running_scope = nullptr;
 
+// The handle's scope, made by its first asynchronous call. Threads that start the first
+// calls at once may each make one; the first to publish its own wins, the others drop
+// theirs.
+AsyncScope* ScopeOf(dt_client* client) {
+  AsyncScope* scope = client->scope.load(std::memory_order_acquire);
+  if (scope != nullptr) return scope;
+  auto made = std::make_unique<AsyncScope>();
+  if (client->scope.compare_exchange_strong(scope, made.get(), std::memory_order_acq_rel,
+                                            std::memory_order_acquire)) {
+    return made.release();
+  }
+  return scope;
+}
+
+// A token that both the freeing of a handle and a caller's cancellation cancel, for the
+// calls that come with a cancellation of their own.
+class CombinedCancellation {
+ public:
+  CombinedCancellation(CancellationToken closing, CancellationToken caller)
+      : closing_(std::move(closing)), caller_(std::move(caller)) {
+    CancellationSource source = source_;
+    closing_registration_ = closing_.Register([source]() mutable { source.Cancel(); });
+    caller_registration_ = caller_.Register([source]() mutable { source.Cancel(); });
+  }
+
+  // Once this returns, neither signal reaches the call any more.
+  ~CombinedCancellation() {
+    closing_.Unregister(closing_registration_);
+    caller_.Unregister(caller_registration_);
+  }
+
+  CombinedCancellation(const CombinedCancellation&) = delete;
+  CombinedCancellation& operator=(const CombinedCancellation&) = delete;
+
+  CancellationToken token() const { return source_.token(); }
+
+ private:
+  CancellationSource source_;
+  CancellationToken closing_;
+  CancellationToken caller_;
+  std::uint64_t closing_registration_ = 0;
+  std::uint64_t caller_registration_ = 0;
+};
+
 class AsyncCall {
  public:
-  // Counts a call in on the handle's scope. The call observes a token of its own, which
-  // the caller's cancellation and the freeing of the handle both cancel.
-  static std::shared_ptr<AsyncCall> Begin(const std::shared_ptr<AsyncScope>& scope,
-                                          CallOptions* call) {
+  // Counts a call in on the handle's scope and sets the token the call observes. Without
+  // a cancellation from the caller (`call` NULL or its cancellation NULL) that is the
+  // scope's closing token itself, which costs nothing per call; with one, it is a token
+  // of the call's own that the caller's cancellation and the freeing of the handle both
+  // cancel.
+  static std::shared_ptr<AsyncCall> Begin(dt_client* client, const dt_call_options* call,
+                                          CallOptions* options) {
+    AsyncScope* scope = ScopeOf(client);
     auto async = std::make_shared<AsyncCall>();
     async->scope_ = scope;
-    async->user_token_ = call->cancellation;
-    CancellationSource source = async->source_;
-    async->scope_registration_ =
-        scope->closing.token().Register([source]() mutable { source.Cancel(); });
-    async->user_registration_ =
-        async->user_token_.Register([source]() mutable { source.Cancel(); });
-    call->cancellation = async->source_.token();
+    if (call != nullptr && call->cancellation != nullptr) {
+      async->combined_.emplace(scope->closing.token(), std::move(options->cancellation));
+      options->cancellation = async->combined_->token();
+    } else {
+      options->cancellation = scope->closing.token();
+    }
     std::lock_guard<std::mutex> lock(scope->mutex);
     ++scope->pending;
     return async;
@@ -47,7 +101,7 @@ class AsyncCall {
     if (settled_.exchange(true)) return;
     ClearError();
     const AsyncScope* previous = running_scope;
-    running_scope = scope_.get();
+    running_scope = scope_;
     bool delivered = false;
     try {
       deliver(delivered);
@@ -69,8 +123,7 @@ class AsyncCall {
 
  private:
   void Finish() noexcept {
-    scope_->closing.token().Unregister(scope_registration_);
-    user_token_.Unregister(user_registration_);
+    combined_.reset();
     dt_client* orphan = nullptr;
     {
       std::lock_guard<std::mutex> lock(scope_->mutex);
@@ -81,11 +134,10 @@ class AsyncCall {
     if (orphan != nullptr) delete orphan;
   }
 
-  std::shared_ptr<AsyncScope> scope_;
-  CancellationSource source_;
-  CancellationToken user_token_;
-  std::uint64_t scope_registration_ = 0;
-  std::uint64_t user_registration_ = 0;
+  // Owned by the handle, which is not released before the last of its calls has counted
+  // itself out (see DestroyClient); Finish is the last use.
+  AsyncScope* scope_ = nullptr;
+  std::optional<CombinedCancellation> combined_;
   std::atomic<bool> settled_{false};
 };
 
@@ -101,66 +153,10 @@ void Launch(const std::shared_ptr<AsyncCall>& async, Start&& start) {
   }
 }
 
-struct RetireHandle {
-  template <typename Handle>
-  void operator()(Handle* handle) const {
-    if (handle != nullptr) Retire(handle);
-  }
-};
-
-// --- Completion adapters --------------------------------------------------------------------
-
-StatusCallback OnDone(std::shared_ptr<AsyncCall> async, dt_done_cb done, void* user_data) {
-  return [async, done, user_data](Status status) {
-    async->Complete(
-        [&](bool& delivered) {
-          dt_status code = Report(status);
-          delivered = true;
-          if (done != nullptr) done(user_data, code, status.message().c_str());
-        },
-        [&](dt_status code, const char* message) {
-          if (done != nullptr) done(user_data, code, message);
-        });
-  };
-}
-
-Callback<std::string> OnString(std::shared_ptr<AsyncCall> async, dt_string_cb done,
-                               void* user_data) {
-  return [async, done, user_data](Result<std::string> result) {
-    async->Complete(
-        [&](bool& delivered) {
-          dt_status code = Report(result.status());
-          delivered = true;
-          if (done == nullptr) return;
-          done(user_data, code, result.status().message().c_str(),
-               result.ok() ? result->c_str() : nullptr);
-        },
-        [&](dt_status code, const char* message) {
-          if (done != nullptr) done(user_data, code, message, nullptr);
-        });
-  };
-}
-
-// Completion whose result becomes a handle the receiver owns. `make` turns the value
-// into a handle (NULL for "no such thing").
-template <typename T, typename Handle, typename Done, typename Make>
-Callback<T> OnHandle(std::shared_ptr<AsyncCall> async, Done done, void* user_data, Make make) {
-  return [async, done, user_data, make](Result<T> result) {
-    async->Complete(
-        [&](bool& delivered) {
-          std::unique_ptr<Handle, RetireHandle> handle;
-          if (result.ok()) handle.reset(make(std::move(result).value()));
-          dt_status code = Report(result.status());
-          delivered = true;
-          if (done != nullptr) {
-            done(user_data, code, result.status().message().c_str(), handle.release());
-          }
-        },
-        [&](dt_status code, const char* message) {
-          if (done != nullptr) done(user_data, code, message, nullptr);
-        });
-  };
-}
+// --- Results ------------------------------------------------------------------------------
+//
+// A blocking call hands its result over through output parameters, an asynchronous one
+// as the arguments of its completion callback. Both draw on the same conversions below.
 
 dt_instance* MakeInstance(std::optional<OrchestrationMetadata> value) {
   return value ? new dt_instance(std::move(*value), false) : nullptr;
@@ -186,6 +182,200 @@ dt_entity_page* MakeEntityPage(Page<EntityMetadata> page) {
 
 dt_history* MakeHistory(std::vector<HistoryEvent> events) {
   return new dt_history(std::move(events));
+}
+
+// Iterators and streams keep the client they read through (see internal.h).
+template <typename Reader>
+auto MakeReader(dt_client* client) {
+  return [client](auto source) {
+    return new Reader{Reader::kLive, client->client, std::move(source)};
+  };
+}
+
+// The two numbers a purge or a clean-up reports.
+std::pair<int, int> Numbers(const PurgeResult& result) {
+  return {result.deleted_instance_count, result.is_complete ? (*result.is_complete ? 1 : 0) : -1};
+}
+
+std::pair<int, int> Numbers(const CleanEntityStorageResult& result) {
+  return {result.empty_entities_removed, result.orphaned_locks_released};
+}
+
+// Output parameters. Reset() runs before anything else is checked, so that the outputs
+// are reset on every failure, and refuses a NULL required output; Store() takes the
+// core's answer.
+
+struct NoOutput {
+  Status Reset() const { return Status::Ok(); }
+  dt_status Store(const Status& status) const { return Report(status); }
+};
+
+// An optional `char **` for an instance id.
+struct IdOutput {
+  char** out;
+
+  Status Reset() const {
+    if (out != nullptr) *out = nullptr;
+    return Status::Ok();
+  }
+  dt_status Store(const Result<std::string>& id) const {
+    if (!id.ok()) return Report(id.status());
+    if (out != nullptr) *out = CopyOut(*id);
+    return DT_OK;
+  }
+};
+
+// A required handle output, made from the answer by `make`.
+template <typename Handle, typename Make>
+struct HandleOutput {
+  Handle** out;
+  const char* what;
+  Make make;
+
+  Status Reset() const {
+    if (out != nullptr) *out = nullptr;
+    return CheckOut(out, what);
+  }
+  template <typename T>
+  dt_status Store(Result<T> result) const {
+    if (!result.ok()) return Report(result.status());
+    *out = make(std::move(result).value());
+    return DT_OK;
+  }
+  template <typename T>
+  dt_status Store(Pager<T> pager) const {
+    *out = make(std::move(pager));
+    return DT_OK;
+  }
+};
+
+template <typename Handle, typename Make>
+HandleOutput<Handle, Make> Into(Handle** out, const char* what, Make make) {
+  return {out, what, std::move(make)};
+}
+
+// Two optional `int *` outputs for the Numbers of a T.
+template <typename T>
+struct NumbersOutput {
+  int* first;
+  int* second;
+
+  Status Reset() const {
+    Put(Numbers(T{}));
+    return Status::Ok();
+  }
+  dt_status Store(const Result<T>& result) const {
+    if (!result.ok()) return Report(result.status());
+    Put(Numbers(*result));
+    return DT_OK;
+  }
+  void Put(std::pair<int, int> numbers) const {
+    if (first != nullptr) *first = numbers.first;
+    if (second != nullptr) *second = numbers.second;
+  }
+};
+
+// Completion callbacks. Each kind of value below turns the core's answer into what the
+// C callback receives after the message, as a tuple; a default-constructed tuple (NULL,
+// 0) is what it receives on failure.
+
+const Status& StatusOf(const Status& status) { return status; }
+
+template <typename T>
+const Status& StatusOf(const Result<T>& result) {
+  return result.status();
+}
+
+struct NoValues {
+  std::tuple<> operator()(const Status&) const { return {}; }
+};
+
+// Borrowed by the callback until it returns.
+struct IdValue {
+  std::tuple<const char*> operator()(const Result<std::string>& id) const {
+    return {id.ok() ? id->c_str() : nullptr};
+  }
+};
+
+struct RetireHandle {
+  template <typename Handle>
+  void operator()(Handle* handle) const {
+    if (handle != nullptr) Retire(handle);
+  }
+};
+
+// A handle the receiver owns; released here when there is no receiver.
+template <typename Make>
+struct HandleValue {
+  Make make;
+
+  template <typename T>
+  auto operator()(Result<T>& result) const {
+    using Handle = std::remove_pointer_t<decltype(make(std::declval<T>()))>;
+    std::unique_ptr<Handle, RetireHandle> handle;
+    if (result.ok()) handle.reset(make(std::move(result).value()));
+    return std::make_tuple(std::move(handle));
+  }
+};
+
+template <typename Make>
+HandleValue<Make> Handing(Make make) {
+  return {std::move(make)};
+}
+
+// Both 0 on failure, whatever Numbers would say of an empty result.
+struct NumberValues {
+  template <typename T>
+  std::tuple<int, int> operator()(const Result<T>& result) const {
+    if (!result.ok()) return {0, 0};
+    return Numbers(*result);
+  }
+};
+
+const char* Hand(const char* text) { return text; }
+int Hand(int number) { return number; }
+
+template <typename Handle>
+Handle* Hand(std::unique_ptr<Handle, RetireHandle>& handle) {
+  return handle.release();
+}
+
+template <typename Done, typename Values>
+void Deliver(Done done, void* user_data, dt_status code, const char* message, Values& values) {
+  if (done == nullptr) return;
+  std::apply([&](auto&... value) { done(user_data, code, message, Hand(value)...); }, values);
+}
+
+// A C completion callback with its user_data, and how its values are made.
+template <typename Done, typename Values>
+struct Completion {
+  Done done;
+  void* user_data;
+  Values values;
+
+  // The core's callback for one call: runs the C callback exactly once (see Complete).
+  auto For(std::shared_ptr<AsyncCall> async) const {
+    return [async = std::move(async), done = done, user_data = user_data,
+            values = values](auto outcome) {
+      async->Complete(
+          [&](bool& delivered) {
+            auto delivering = values(outcome);
+            const Status& status = StatusOf(outcome);
+            dt_status code = Report(status);
+            delivered = true;
+            Deliver(done, user_data, code, status.message().c_str(), delivering);
+          },
+          [&](dt_status code, const char* message) {
+            decltype(values(outcome)) nothing{};
+            Deliver(done, user_data, code, message, nothing);
+          });
+    };
+  }
+};
+
+template <typename Done, typename Values>
+Completion<Done, Values> Calling(Done done, void* user_data, Values values) {
+  return {done, user_data, std::move(values)};
 }
 
 // --- Inputs ---------------------------------------------------------------------------------
@@ -366,101 +556,142 @@ Status ToClean(const dt_clean_entity_storage_options* in, CleanEntityStorageOpti
   return Status::Ok();
 }
 
-void StorePurge(const PurgeResult& result, int* deleted_out, int* complete_out) {
-  if (deleted_out != nullptr) *deleted_out = result.deleted_instance_count;
-  if (complete_out != nullptr)
-    *complete_out = result.is_complete ? (*result.is_complete ? 1 : 0) : -1;
+// --- Arguments ------------------------------------------------------------------------------
+//
+// An operation's C arguments, each checked by Check() and turned into the core's argument
+// by Value(). Nothing is converted before the client handle has been checked.
+
+struct RequiredText {
+  const char* text;
+  const char* what;
+
+  Status Check() const { return CheckText(text, what); }
+  // Becomes the core's std::string at the call, once checked.
+  const char* Value() const { return text; }
+};
+
+// NULL means absent.
+struct OptionalText {
+  const char* text;
+
+  Status Check() const { return Status::Ok(); }
+  std::optional<std::string> Value() const { return TextOrNone(text); }
+};
+
+// NULL means "".
+struct TextOrBlank {
+  const char* text;
+
+  Status Check() const { return Status::Ok(); }
+  std::string Value() const { return TextOrEmpty(text); }
+};
+
+struct Flag {
+  int value;
+
+  Status Check() const { return Status::Ok(); }
+  bool Value() const { return value != 0; }
+};
+
+// A C struct converted to the core's by `convert`.
+template <typename In, typename Out, Status (*convert)(const In*, Out*)>
+struct Converted {
+  const In* in;
+  Out converted{};
+
+  Status Check() { return convert(in, &converted); }
+  const Out& Value() const { return converted; }
+};
+
+using StartArgument = Converted<dt_start_options, StartOrchestrationOptions, ToStart>;
+using TerminateArgument = Converted<dt_terminate_options, TerminateOptions, ToTerminate>;
+using InstanceQueryArgument = Converted<dt_instance_query, InstanceQuery, ToInstanceQuery>;
+using IdQueryArgument = Converted<dt_instance_id_query, InstanceIdQuery, ToInstanceIdQuery>;
+using PurgeFilterArgument = Converted<dt_purge_filter, PurgeFilter, ToPurgeFilter>;
+using SignalArgument = Converted<dt_signal_entity_options, SignalEntityOptions, ToSignal>;
+using EntityQueryArgument = Converted<dt_entity_query, EntityQuery, ToEntityQuery>;
+using CleanArgument =
+    Converted<dt_clean_entity_storage_options, CleanEntityStorageOptions, ToClean>;
+
+// --- Running an operation -------------------------------------------------------------------
+
+// The checks every client call makes, in this order: the handle, the operation's
+// arguments (stopping at the first that fails), the call options.
+template <typename... Arguments>
+Status Prepare(const dt_client* client, const dt_call_options* call, CallOptions* options,
+               Arguments&... arguments) {
+  Status status = CheckHandle(client, "client");
+  if (!status.ok()) return status;
+  static_cast<void>(((status = arguments.Check(), status.ok()) && ...));
+  if (!status.ok()) return status;
+  return ToCallOptions(call, options);
 }
 
-using InstanceQueryFn = InstanceResult (Client::*)(const std::string&, bool, const CallOptions&);
-using InstanceAsyncFn = void (Client::*)(const std::string&, bool, const CallOptions&,
-                                         InstanceCallback);
-
-dt_status GetInstanceLike(InstanceQueryFn method, dt_instance** instance_out, dt_client* client,
-                          const char* instance_id, int include_payloads,
-                          const dt_call_options* call) {
+// A blocking call: `method` of the core with the arguments' values and the call options;
+// `output` resets the caller's outputs first and takes the answer.
+template <typename Output, typename Method, typename... Arguments>
+dt_status RunBlocking(Output output, dt_client* client, const dt_call_options* call, Method method,
+                      Arguments... arguments) {
   return Guarded([&] {
-    if (instance_out != nullptr) *instance_out = nullptr;
-    DT_RETURN_IF_ERROR(CheckOut(instance_out, "instance_out"));
-    DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
-    DT_RETURN_IF_ERROR(CheckText(instance_id, "instance_id"));
+    DT_RETURN_IF_ERROR(output.Reset());
     CallOptions options;
-    DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    InstanceResult result =
-        (client->client.get()->*method)(instance_id, include_payloads != 0, options);
-    if (!result.ok()) return Report(result.status());
-    *instance_out = MakeInstance(std::move(result).value());
-    return DT_OK;
+    DT_RETURN_IF_ERROR(Prepare(client, call, &options, arguments...));
+    return output.Store((client->client.get()->*method)(arguments.Value()..., options));
   });
 }
 
-dt_status GetInstanceLikeAsync(InstanceAsyncFn method, dt_client* client, const char* instance_id,
-                               int include_payloads, const dt_call_options* call,
-                               dt_instance_cb done, void* user_data) {
+// An asynchronous call: `method` of the core with the arguments' values, the call options
+// and the core's callback for `completion`.
+template <typename Completion, typename Method, typename... Arguments>
+dt_status RunAsync(Completion completion, dt_client* client, const dt_call_options* call,
+                   Method method, Arguments... arguments) {
   return Guarded([&] {
-    DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
-    DT_RETURN_IF_ERROR(CheckText(instance_id, "instance_id"));
     CallOptions options;
-    DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, &options);
+    DT_RETURN_IF_ERROR(Prepare(client, call, &options, arguments...));
+    auto async = AsyncCall::Begin(client, call, &options);
     Launch(async, [&] {
-      (client->client.get()->*method)(instance_id, include_payloads != 0, options,
-                                      OnHandle<std::optional<OrchestrationMetadata>, dt_instance>(
-                                          async, done, user_data, MakeInstance));
+      (client->client.get()->*method)(arguments.Value()..., options, completion.For(async));
     });
     return DT_OK;
   });
 }
 
-using ReasonFn = Status (Client::*)(const std::string&, const std::string&, const CallOptions&);
-using ReasonAsyncFn = void (Client::*)(const std::string&, const std::string&, const CallOptions&,
-                                       StatusCallback);
+// Shapes that several operations share.
 
-dt_status WithReason(ReasonFn method, dt_client* client, const char* instance_id,
-                     const char* reason, const dt_call_options* call) {
-  return Guarded([&] {
-    DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
-    DT_RETURN_IF_ERROR(CheckText(instance_id, "instance_id"));
-    CallOptions options;
-    DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    return Report((client->client.get()->*method)(instance_id, TextOrEmpty(reason), options));
-  });
+using InstanceMethod = InstanceResult (Client::*)(const std::string&, bool, const CallOptions&);
+using InstanceAsyncMethod = void (Client::*)(const std::string&, bool, const CallOptions&,
+                                             InstanceCallback);
+
+// An instance by id, or NULL with DT_OK when there is none.
+dt_status InstanceById(InstanceMethod method, dt_instance** instance_out, dt_client* client,
+                       const char* instance_id, int include_payloads, const dt_call_options* call) {
+  return RunBlocking(Into(instance_out, "instance_out", MakeInstance), client, call, method,
+                     RequiredText{instance_id, "instance_id"}, Flag{include_payloads});
 }
 
-dt_status WithReasonAsync(ReasonAsyncFn method, dt_client* client, const char* instance_id,
+dt_status InstanceByIdAsync(InstanceAsyncMethod method, dt_client* client, const char* instance_id,
+                            int include_payloads, const dt_call_options* call, dt_instance_cb done,
+                            void* user_data) {
+  return RunAsync(Calling(done, user_data, Handing(MakeInstance)), client, call, method,
+                  RequiredText{instance_id, "instance_id"}, Flag{include_payloads});
+}
+
+using ReasonMethod = Status (Client::*)(const std::string&, const std::string&, const CallOptions&);
+using ReasonAsyncMethod = void (Client::*)(const std::string&, const std::string&,
+                                           const CallOptions&, StatusCallback);
+
+// A change of an instance's state, with an optional reason.
+dt_status WithReason(ReasonMethod method, dt_client* client, const char* instance_id,
+                     const char* reason, const dt_call_options* call) {
+  return RunBlocking(NoOutput{}, client, call, method, RequiredText{instance_id, "instance_id"},
+                     TextOrBlank{reason});
+}
+
+dt_status WithReasonAsync(ReasonAsyncMethod method, dt_client* client, const char* instance_id,
                           const char* reason, const dt_call_options* call, dt_done_cb done,
                           void* user_data) {
-  return Guarded([&] {
-    DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
-    DT_RETURN_IF_ERROR(CheckText(instance_id, "instance_id"));
-    CallOptions options;
-    DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, &options);
-    Launch(async, [&] {
-      (client->client.get()->*method)(instance_id, TextOrEmpty(reason), options,
-                                      OnDone(async, done, user_data));
-    });
-    return DT_OK;
-  });
-}
-
-Callback<PurgeResult> OnPurge(std::shared_ptr<AsyncCall> async, dt_purge_cb done, void* user_data) {
-  return [async, done, user_data](Result<PurgeResult> result) {
-    async->Complete(
-        [&](bool& delivered) {
-          int deleted = 0;
-          int complete = 0;
-          if (result.ok()) StorePurge(*result, &deleted, &complete);
-          dt_status code = Report(result.status());
-          delivered = true;
-          if (done != nullptr) {
-            done(user_data, code, result.status().message().c_str(), deleted, complete);
-          }
-        },
-        [&](dt_status code, const char* message) {
-          if (done != nullptr) done(user_data, code, message, 0, 0);
-        });
-  };
+  return RunAsync(Calling(done, user_data, NoValues{}), client, call, method,
+                  RequiredText{instance_id, "instance_id"}, TextOrBlank{reason});
 }
 
 }  // namespace
@@ -468,7 +699,13 @@ Callback<PurgeResult> OnPurge(std::shared_ptr<AsyncCall> async, dt_purge_cb done
 namespace durabletask::capi {
 
 void DestroyClient(dt_client* client) {
-  std::shared_ptr<AsyncScope> scope = client->scope;
+  // No call can start while the handle is being freed, so one without a scope has none.
+  AsyncScope* scope = client->scope.load(std::memory_order_acquire);
+  if (scope == nullptr) {
+    Retire(client);
+    return;
+  }
+
   scope->closing.Cancel();
   if (running_scope == nullptr) {
     std::unique_lock<std::mutex> lock(scope->mutex);
@@ -545,28 +782,15 @@ dt_status dt_client_get_options(dt_options** options_out, const dt_client* clien
     return DT_OK;
   });
 }
-
 // --- Ping -----------------------------------------------------------------------------------
 
 dt_status dt_client_ping(dt_client* client, const dt_call_options* call) {
-  return Guarded([&] {
-    DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
-    CallOptions options;
-    DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    return Report(client->client->Ping(options));
-  });
+  return RunBlocking(NoOutput{}, client, call, &Client::Ping);
 }
 
 dt_status dt_client_ping_async(dt_client* client, const dt_call_options* call, dt_done_cb done,
                                void* user_data) {
-  return Guarded([&] {
-    DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
-    CallOptions options;
-    DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, &options);
-    Launch(async, [&] { client->client->PingAsync(options, OnDone(async, done, user_data)); });
-    return DT_OK;
-  });
+  return RunAsync(Calling(done, user_data, NoValues{}), client, call, &Client::PingAsync);
 }
 
 // --- Start ----------------------------------------------------------------------------------
@@ -574,37 +798,16 @@ dt_status dt_client_ping_async(dt_client* client, const dt_call_options* call, d
 dt_status dt_client_schedule_new_orchestration(char** instance_id_out, dt_client* client,
                                                const dt_start_options* start,
                                                const dt_call_options* call) {
-  return Guarded([&] {
-    if (instance_id_out != nullptr) *instance_id_out = nullptr;
-    DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
-    StartOrchestrationOptions start_options;
-    DT_RETURN_IF_ERROR(ToStart(start, &start_options));
-    CallOptions options;
-    DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    Result<std::string> id = client->client->ScheduleNewOrchestration(start_options, options);
-    if (!id.ok()) return Report(id.status());
-    if (instance_id_out != nullptr) *instance_id_out = CopyOut(*id);
-    return DT_OK;
-  });
+  return RunBlocking(IdOutput{instance_id_out}, client, call, &Client::ScheduleNewOrchestration,
+                     StartArgument{start});
 }
 
 dt_status dt_client_schedule_new_orchestration_async(dt_client* client,
                                                      const dt_start_options* start,
                                                      const dt_call_options* call, dt_string_cb done,
                                                      void* user_data) {
-  return Guarded([&] {
-    DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
-    StartOrchestrationOptions start_options;
-    DT_RETURN_IF_ERROR(ToStart(start, &start_options));
-    CallOptions options;
-    DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, &options);
-    Launch(async, [&] {
-      client->client->ScheduleNewOrchestrationAsync(start_options, options,
-                                                    OnString(async, done, user_data));
-    });
-    return DT_OK;
-  });
+  return RunAsync(Calling(done, user_data, IdValue{}), client, call,
+                  &Client::ScheduleNewOrchestrationAsync, StartArgument{start});
 }
 
 // --- Instance state -------------------------------------------------------------------------
@@ -612,110 +815,75 @@ dt_status dt_client_schedule_new_orchestration_async(dt_client* client,
 dt_status dt_client_get_instance(dt_instance** instance_out, dt_client* client,
                                  const char* instance_id, int include_payloads,
                                  const dt_call_options* call) {
-  return GetInstanceLike(&Client::GetInstance, instance_out, client, instance_id, include_payloads,
-                         call);
+  return InstanceById(&Client::GetInstance, instance_out, client, instance_id, include_payloads,
+                      call);
 }
 
 dt_status dt_client_get_instance_async(dt_client* client, const char* instance_id,
                                        int include_payloads, const dt_call_options* call,
                                        dt_instance_cb done, void* user_data) {
-  return GetInstanceLikeAsync(&Client::GetInstanceAsync, client, instance_id, include_payloads,
-                              call, done, user_data);
+  return InstanceByIdAsync(&Client::GetInstanceAsync, client, instance_id, include_payloads, call,
+                           done, user_data);
 }
 
 dt_status dt_client_wait_for_instance_start(dt_instance** instance_out, dt_client* client,
                                             const char* instance_id, int include_payloads,
                                             const dt_call_options* call) {
-  return GetInstanceLike(&Client::WaitForInstanceStart, instance_out, client, instance_id,
-                         include_payloads, call);
+  return InstanceById(&Client::WaitForInstanceStart, instance_out, client, instance_id,
+                      include_payloads, call);
 }
 
 dt_status dt_client_wait_for_instance_start_async(dt_client* client, const char* instance_id,
                                                   int include_payloads, const dt_call_options* call,
                                                   dt_instance_cb done, void* user_data) {
-  return GetInstanceLikeAsync(&Client::WaitForInstanceStartAsync, client, instance_id,
-                              include_payloads, call, done, user_data);
+  return InstanceByIdAsync(&Client::WaitForInstanceStartAsync, client, instance_id,
+                           include_payloads, call, done, user_data);
 }
 
 dt_status dt_client_wait_for_instance_completion(dt_instance** instance_out, dt_client* client,
                                                  const char* instance_id, int include_payloads,
                                                  const dt_call_options* call) {
-  return GetInstanceLike(&Client::WaitForInstanceCompletion, instance_out, client, instance_id,
-                         include_payloads, call);
+  return InstanceById(&Client::WaitForInstanceCompletion, instance_out, client, instance_id,
+                      include_payloads, call);
 }
 
 dt_status dt_client_wait_for_instance_completion_async(dt_client* client, const char* instance_id,
                                                        int include_payloads,
                                                        const dt_call_options* call,
                                                        dt_instance_cb done, void* user_data) {
-  return GetInstanceLikeAsync(&Client::WaitForInstanceCompletionAsync, client, instance_id,
-                              include_payloads, call, done, user_data);
+  return InstanceByIdAsync(&Client::WaitForInstanceCompletionAsync, client, instance_id,
+                           include_payloads, call, done, user_data);
 }
 
 // --- Events, termination, suspension --------------------------------------------------------
 
 dt_status dt_client_raise_event(dt_client* client, const char* instance_id, const char* event_name,
                                 const char* payload, const dt_call_options* call) {
-  return Guarded([&] {
-    DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
-    DT_RETURN_IF_ERROR(CheckText(instance_id, "instance_id"));
-    DT_RETURN_IF_ERROR(CheckText(event_name, "event_name"));
-    CallOptions options;
-    DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    return Report(
-        client->client->RaiseEvent(instance_id, event_name, TextOrNone(payload), options));
-  });
+  return RunBlocking(NoOutput{}, client, call, &Client::RaiseEvent,
+                     RequiredText{instance_id, "instance_id"},
+                     RequiredText{event_name, "event_name"}, OptionalText{payload});
 }
 
 dt_status dt_client_raise_event_async(dt_client* client, const char* instance_id,
                                       const char* event_name, const char* payload,
                                       const dt_call_options* call, dt_done_cb done,
                                       void* user_data) {
-  return Guarded([&] {
-    DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
-    DT_RETURN_IF_ERROR(CheckText(instance_id, "instance_id"));
-    DT_RETURN_IF_ERROR(CheckText(event_name, "event_name"));
-    CallOptions options;
-    DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, &options);
-    Launch(async, [&] {
-      client->client->RaiseEventAsync(instance_id, event_name, TextOrNone(payload), options,
-                                      OnDone(async, done, user_data));
-    });
-    return DT_OK;
-  });
+  return RunAsync(Calling(done, user_data, NoValues{}), client, call, &Client::RaiseEventAsync,
+                  RequiredText{instance_id, "instance_id"}, RequiredText{event_name, "event_name"},
+                  OptionalText{payload});
 }
 
 dt_status dt_client_terminate(dt_client* client, const char* instance_id,
                               const dt_terminate_options* terminate, const dt_call_options* call) {
-  return Guarded([&] {
-    DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
-    DT_RETURN_IF_ERROR(CheckText(instance_id, "instance_id"));
-    TerminateOptions terminate_options;
-    DT_RETURN_IF_ERROR(ToTerminate(terminate, &terminate_options));
-    CallOptions options;
-    DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    return Report(client->client->Terminate(instance_id, terminate_options, options));
-  });
+  return RunBlocking(NoOutput{}, client, call, &Client::Terminate,
+                     RequiredText{instance_id, "instance_id"}, TerminateArgument{terminate});
 }
 
 dt_status dt_client_terminate_async(dt_client* client, const char* instance_id,
                                     const dt_terminate_options* terminate,
                                     const dt_call_options* call, dt_done_cb done, void* user_data) {
-  return Guarded([&] {
-    DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
-    DT_RETURN_IF_ERROR(CheckText(instance_id, "instance_id"));
-    TerminateOptions terminate_options;
-    DT_RETURN_IF_ERROR(ToTerminate(terminate, &terminate_options));
-    CallOptions options;
-    DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, &options);
-    Launch(async, [&] {
-      client->client->TerminateAsync(instance_id, terminate_options, options,
-                                     OnDone(async, done, user_data));
-    });
-    return DT_OK;
-  });
+  return RunAsync(Calling(done, user_data, NoValues{}), client, call, &Client::TerminateAsync,
+                  RequiredText{instance_id, "instance_id"}, TerminateArgument{terminate});
 }
 
 dt_status dt_client_suspend(dt_client* client, const char* instance_id, const char* reason,
@@ -755,111 +923,43 @@ dt_status dt_client_rewind_instance_async(dt_client* client, const char* instanc
 dt_status dt_client_query_instances_page(dt_instance_page** page_out, dt_client* client,
                                          const dt_instance_query* query,
                                          const dt_call_options* call) {
-  return Guarded([&] {
-    if (page_out != nullptr) *page_out = nullptr;
-    DT_RETURN_IF_ERROR(CheckOut(page_out, "page_out"));
-    DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
-    InstanceQuery instance_query;
-    DT_RETURN_IF_ERROR(ToInstanceQuery(query, &instance_query));
-    CallOptions options;
-    DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    Result<Page<OrchestrationMetadata>> page =
-        client->client->QueryInstancesPage(instance_query, options);
-    if (!page.ok()) return Report(page.status());
-    *page_out = MakeInstancePage(std::move(page).value());
-    return DT_OK;
-  });
+  return RunBlocking(Into(page_out, "page_out", MakeInstancePage), client, call,
+                     &Client::QueryInstancesPage, InstanceQueryArgument{query});
 }
 
 dt_status dt_client_query_instances_page_async(dt_client* client, const dt_instance_query* query,
                                                const dt_call_options* call,
                                                dt_instance_page_cb done, void* user_data) {
-  return Guarded([&] {
-    DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
-    InstanceQuery instance_query;
-    DT_RETURN_IF_ERROR(ToInstanceQuery(query, &instance_query));
-    CallOptions options;
-    DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, &options);
-    Launch(async, [&] {
-      client->client->QueryInstancesPageAsync(
-          instance_query, options,
-          OnHandle<Page<OrchestrationMetadata>, dt_instance_page>(async, done, user_data,
-                                                                  MakeInstancePage));
-    });
-    return DT_OK;
-  });
+  return RunAsync(Calling(done, user_data, Handing(MakeInstancePage)), client, call,
+                  &Client::QueryInstancesPageAsync, InstanceQueryArgument{query});
 }
 
 dt_status dt_client_query_instances(dt_instance_iter** iter_out, dt_client* client,
                                     const dt_instance_query* query, const dt_call_options* call) {
-  return Guarded([&] {
-    if (iter_out != nullptr) *iter_out = nullptr;
-    DT_RETURN_IF_ERROR(CheckOut(iter_out, "iter_out"));
-    DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
-    InstanceQuery instance_query;
-    DT_RETURN_IF_ERROR(ToInstanceQuery(query, &instance_query));
-    CallOptions options;
-    DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    *iter_out = new dt_instance_iter{dt_instance_iter::kLive, client->client,
-                                     client->client->QueryInstances(instance_query, options)};
-    return DT_OK;
-  });
+  return RunBlocking(Into(iter_out, "iter_out", MakeReader<dt_instance_iter>(client)), client, call,
+                     &Client::QueryInstances, InstanceQueryArgument{query});
 }
 
 dt_status dt_client_list_instance_ids_page(dt_instance_id_page** page_out, dt_client* client,
                                            const dt_instance_id_query* query,
                                            const dt_call_options* call) {
-  return Guarded([&] {
-    if (page_out != nullptr) *page_out = nullptr;
-    DT_RETURN_IF_ERROR(CheckOut(page_out, "page_out"));
-    DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
-    InstanceIdQuery id_query;
-    DT_RETURN_IF_ERROR(ToInstanceIdQuery(query, &id_query));
-    CallOptions options;
-    DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    Result<Page<std::string>> page = client->client->ListInstanceIdsPage(id_query, options);
-    if (!page.ok()) return Report(page.status());
-    *page_out = MakeIdPage(std::move(page).value());
-    return DT_OK;
-  });
+  return RunBlocking(Into(page_out, "page_out", MakeIdPage), client, call,
+                     &Client::ListInstanceIdsPage, IdQueryArgument{query});
 }
 
 dt_status dt_client_list_instance_ids_page_async(dt_client* client,
                                                  const dt_instance_id_query* query,
                                                  const dt_call_options* call,
                                                  dt_instance_id_page_cb done, void* user_data) {
-  return Guarded([&] {
-    DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
-    InstanceIdQuery id_query;
-    DT_RETURN_IF_ERROR(ToInstanceIdQuery(query, &id_query));
-    CallOptions options;
-    DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, &options);
-    Launch(async, [&] {
-      client->client->ListInstanceIdsPageAsync(
-          id_query, options,
-          OnHandle<Page<std::string>, dt_instance_id_page>(async, done, user_data, MakeIdPage));
-    });
-    return DT_OK;
-  });
+  return RunAsync(Calling(done, user_data, Handing(MakeIdPage)), client, call,
+                  &Client::ListInstanceIdsPageAsync, IdQueryArgument{query});
 }
 
 dt_status dt_client_list_instance_ids(dt_instance_id_iter** iter_out, dt_client* client,
                                       const dt_instance_id_query* query,
                                       const dt_call_options* call) {
-  return Guarded([&] {
-    if (iter_out != nullptr) *iter_out = nullptr;
-    DT_RETURN_IF_ERROR(CheckOut(iter_out, "iter_out"));
-    DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
-    InstanceIdQuery id_query;
-    DT_RETURN_IF_ERROR(ToInstanceIdQuery(query, &id_query));
-    CallOptions options;
-    DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    *iter_out = new dt_instance_id_iter{dt_instance_id_iter::kLive, client->client,
-                                        client->client->ListInstanceIds(id_query, options)};
-    return DT_OK;
-  });
+  return RunBlocking(Into(iter_out, "iter_out", MakeReader<dt_instance_id_iter>(client)), client,
+                     call, &Client::ListInstanceIds, IdQueryArgument{query});
 }
 
 // --- Purge, restart -------------------------------------------------------------------------
@@ -867,157 +967,67 @@ dt_status dt_client_list_instance_ids(dt_instance_id_iter** iter_out, dt_client*
 dt_status dt_client_purge_instance(int* deleted_instance_count_out, int* is_complete_out,
                                    dt_client* client, const char* instance_id, int recursive,
                                    const dt_call_options* call) {
-  return Guarded([&] {
-    StorePurge(PurgeResult{}, deleted_instance_count_out, is_complete_out);
-    DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
-    DT_RETURN_IF_ERROR(CheckText(instance_id, "instance_id"));
-    CallOptions options;
-    DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    Result<PurgeResult> result =
-        client->client->PurgeInstance(instance_id, recursive != 0, options);
-    if (!result.ok()) return Report(result.status());
-    StorePurge(*result, deleted_instance_count_out, is_complete_out);
-    return DT_OK;
-  });
+  return RunBlocking(NumbersOutput<PurgeResult>{deleted_instance_count_out, is_complete_out},
+                     client, call, &Client::PurgeInstance, RequiredText{instance_id, "instance_id"},
+                     Flag{recursive});
 }
 
 dt_status dt_client_purge_instance_async(dt_client* client, const char* instance_id, int recursive,
                                          const dt_call_options* call, dt_purge_cb done,
                                          void* user_data) {
-  return Guarded([&] {
-    DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
-    DT_RETURN_IF_ERROR(CheckText(instance_id, "instance_id"));
-    CallOptions options;
-    DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, &options);
-    Launch(async, [&] {
-      client->client->PurgeInstanceAsync(instance_id, recursive != 0, options,
-                                         OnPurge(async, done, user_data));
-    });
-    return DT_OK;
-  });
+  return RunAsync(Calling(done, user_data, NumberValues{}), client, call,
+                  &Client::PurgeInstanceAsync, RequiredText{instance_id, "instance_id"},
+                  Flag{recursive});
 }
 
 dt_status dt_client_purge_instances(int* deleted_instance_count_out, int* is_complete_out,
                                     dt_client* client, const dt_purge_filter* filter,
                                     const dt_call_options* call) {
-  return Guarded([&] {
-    StorePurge(PurgeResult{}, deleted_instance_count_out, is_complete_out);
-    DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
-    PurgeFilter purge_filter;
-    DT_RETURN_IF_ERROR(ToPurgeFilter(filter, &purge_filter));
-    CallOptions options;
-    DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    Result<PurgeResult> result = client->client->PurgeInstances(purge_filter, options);
-    if (!result.ok()) return Report(result.status());
-    StorePurge(*result, deleted_instance_count_out, is_complete_out);
-    return DT_OK;
-  });
+  return RunBlocking(NumbersOutput<PurgeResult>{deleted_instance_count_out, is_complete_out},
+                     client, call, &Client::PurgeInstances, PurgeFilterArgument{filter});
 }
 
 dt_status dt_client_purge_instances_async(dt_client* client, const dt_purge_filter* filter,
                                           const dt_call_options* call, dt_purge_cb done,
                                           void* user_data) {
-  return Guarded([&] {
-    DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
-    PurgeFilter purge_filter;
-    DT_RETURN_IF_ERROR(ToPurgeFilter(filter, &purge_filter));
-    CallOptions options;
-    DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, &options);
-    Launch(async, [&] {
-      client->client->PurgeInstancesAsync(purge_filter, options, OnPurge(async, done, user_data));
-    });
-    return DT_OK;
-  });
+  return RunAsync(Calling(done, user_data, NumberValues{}), client, call,
+                  &Client::PurgeInstancesAsync, PurgeFilterArgument{filter});
 }
 
 dt_status dt_client_restart_instance(char** instance_id_out, dt_client* client,
                                      const char* instance_id, int restart_with_new_instance_id,
                                      const dt_call_options* call) {
-  return Guarded([&] {
-    if (instance_id_out != nullptr) *instance_id_out = nullptr;
-    DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
-    DT_RETURN_IF_ERROR(CheckText(instance_id, "instance_id"));
-    CallOptions options;
-    DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    Result<std::string> id =
-        client->client->RestartInstance(instance_id, restart_with_new_instance_id != 0, options);
-    if (!id.ok()) return Report(id.status());
-    if (instance_id_out != nullptr) *instance_id_out = CopyOut(*id);
-    return DT_OK;
-  });
+  return RunBlocking(IdOutput{instance_id_out}, client, call, &Client::RestartInstance,
+                     RequiredText{instance_id, "instance_id"}, Flag{restart_with_new_instance_id});
 }
 
 dt_status dt_client_restart_instance_async(dt_client* client, const char* instance_id,
                                            int restart_with_new_instance_id,
                                            const dt_call_options* call, dt_string_cb done,
                                            void* user_data) {
-  return Guarded([&] {
-    DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
-    DT_RETURN_IF_ERROR(CheckText(instance_id, "instance_id"));
-    CallOptions options;
-    DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, &options);
-    Launch(async, [&] {
-      client->client->RestartInstanceAsync(instance_id, restart_with_new_instance_id != 0, options,
-                                           OnString(async, done, user_data));
-    });
-    return DT_OK;
-  });
+  return RunAsync(Calling(done, user_data, IdValue{}), client, call, &Client::RestartInstanceAsync,
+                  RequiredText{instance_id, "instance_id"}, Flag{restart_with_new_instance_id});
 }
 
 // --- History --------------------------------------------------------------------------------
 
 dt_status dt_client_get_history(dt_history** history_out, dt_client* client,
                                 const char* instance_id, const dt_call_options* call) {
-  return Guarded([&] {
-    if (history_out != nullptr) *history_out = nullptr;
-    DT_RETURN_IF_ERROR(CheckOut(history_out, "history_out"));
-    DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
-    DT_RETURN_IF_ERROR(CheckText(instance_id, "instance_id"));
-    CallOptions options;
-    DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    Result<std::vector<HistoryEvent>> events = client->client->GetHistory(instance_id, options);
-    if (!events.ok()) return Report(events.status());
-    *history_out = MakeHistory(std::move(events).value());
-    return DT_OK;
-  });
+  return RunBlocking(Into(history_out, "history_out", MakeHistory), client, call,
+                     &Client::GetHistory, RequiredText{instance_id, "instance_id"});
 }
 
 dt_status dt_client_get_history_async(dt_client* client, const char* instance_id,
                                       const dt_call_options* call, dt_history_cb done,
                                       void* user_data) {
-  return Guarded([&] {
-    DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
-    DT_RETURN_IF_ERROR(CheckText(instance_id, "instance_id"));
-    CallOptions options;
-    DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, &options);
-    Launch(async, [&] {
-      client->client->GetHistoryAsync(
-          instance_id, options,
-          OnHandle<std::vector<HistoryEvent>, dt_history>(async, done, user_data, MakeHistory));
-    });
-    return DT_OK;
-  });
+  return RunAsync(Calling(done, user_data, Handing(MakeHistory)), client, call,
+                  &Client::GetHistoryAsync, RequiredText{instance_id, "instance_id"});
 }
 
 dt_status dt_client_stream_history(dt_history_stream** stream_out, dt_client* client,
                                    const char* instance_id, const dt_call_options* call) {
-  return Guarded([&] {
-    if (stream_out != nullptr) *stream_out = nullptr;
-    DT_RETURN_IF_ERROR(CheckOut(stream_out, "stream_out"));
-    DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
-    DT_RETURN_IF_ERROR(CheckText(instance_id, "instance_id"));
-    CallOptions options;
-    DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    Result<HistoryStream> stream = client->client->StreamHistory(instance_id, options);
-    if (!stream.ok()) return Report(stream.status());
-    *stream_out =
-        new dt_history_stream{dt_history_stream::kLive, client->client, std::move(stream).value()};
-    return DT_OK;
-  });
+  return RunBlocking(Into(stream_out, "stream_out", MakeReader<dt_history_stream>(client)), client,
+                     call, &Client::StreamHistory, RequiredText{instance_id, "instance_id"});
 }
 
 // --- Entities -------------------------------------------------------------------------------
@@ -1025,16 +1035,9 @@ dt_status dt_client_stream_history(dt_history_stream** stream_out, dt_client* cl
 dt_status dt_client_signal_entity(dt_client* client, const char* entity_id, const char* operation,
                                   const dt_signal_entity_options* signal,
                                   const dt_call_options* call) {
-  return Guarded([&] {
-    DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
-    DT_RETURN_IF_ERROR(CheckText(entity_id, "entity_id"));
-    DT_RETURN_IF_ERROR(CheckText(operation, "operation"));
-    SignalEntityOptions signal_options;
-    DT_RETURN_IF_ERROR(ToSignal(signal, &signal_options));
-    CallOptions options;
-    DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    return Report(client->client->SignalEntity(entity_id, operation, signal_options, options));
-  });
+  return RunBlocking(NoOutput{}, client, call, &Client::SignalEntity,
+                     RequiredText{entity_id, "entity_id"}, RequiredText{operation, "operation"},
+                     SignalArgument{signal});
 }
 
 dt_status dt_client_signal_entity_async(dt_client* client, const char* entity_id,
@@ -1042,167 +1045,59 @@ dt_status dt_client_signal_entity_async(dt_client* client, const char* entity_id
                                         const dt_signal_entity_options* signal,
                                         const dt_call_options* call, dt_done_cb done,
                                         void* user_data) {
-  return Guarded([&] {
-    DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
-    DT_RETURN_IF_ERROR(CheckText(entity_id, "entity_id"));
-    DT_RETURN_IF_ERROR(CheckText(operation, "operation"));
-    SignalEntityOptions signal_options;
-    DT_RETURN_IF_ERROR(ToSignal(signal, &signal_options));
-    CallOptions options;
-    DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, &options);
-    Launch(async, [&] {
-      client->client->SignalEntityAsync(entity_id, operation, signal_options, options,
-                                        OnDone(async, done, user_data));
-    });
-    return DT_OK;
-  });
+  return RunAsync(Calling(done, user_data, NoValues{}), client, call, &Client::SignalEntityAsync,
+                  RequiredText{entity_id, "entity_id"}, RequiredText{operation, "operation"},
+                  SignalArgument{signal});
 }
 
 dt_status dt_client_get_entity(dt_entity** entity_out, dt_client* client, const char* entity_id,
                                int include_state, const dt_call_options* call) {
-  return Guarded([&] {
-    if (entity_out != nullptr) *entity_out = nullptr;
-    DT_RETURN_IF_ERROR(CheckOut(entity_out, "entity_out"));
-    DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
-    DT_RETURN_IF_ERROR(CheckText(entity_id, "entity_id"));
-    CallOptions options;
-    DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    Result<std::optional<EntityMetadata>> entity =
-        client->client->GetEntity(entity_id, include_state != 0, options);
-    if (!entity.ok()) return Report(entity.status());
-    *entity_out = MakeEntity(std::move(entity).value());
-    return DT_OK;
-  });
+  return RunBlocking(Into(entity_out, "entity_out", MakeEntity), client, call, &Client::GetEntity,
+                     RequiredText{entity_id, "entity_id"}, Flag{include_state});
 }
 
 dt_status dt_client_get_entity_async(dt_client* client, const char* entity_id, int include_state,
                                      const dt_call_options* call, dt_entity_cb done,
                                      void* user_data) {
-  return Guarded([&] {
-    DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
-    DT_RETURN_IF_ERROR(CheckText(entity_id, "entity_id"));
-    CallOptions options;
-    DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, &options);
-    Launch(async, [&] {
-      client->client->GetEntityAsync(
-          entity_id, include_state != 0, options,
-          OnHandle<std::optional<EntityMetadata>, dt_entity>(async, done, user_data, MakeEntity));
-    });
-    return DT_OK;
-  });
+  return RunAsync(Calling(done, user_data, Handing(MakeEntity)), client, call,
+                  &Client::GetEntityAsync, RequiredText{entity_id, "entity_id"},
+                  Flag{include_state});
 }
 
 dt_status dt_client_query_entities_page(dt_entity_page** page_out, dt_client* client,
                                         const dt_entity_query* query, const dt_call_options* call) {
-  return Guarded([&] {
-    if (page_out != nullptr) *page_out = nullptr;
-    DT_RETURN_IF_ERROR(CheckOut(page_out, "page_out"));
-    DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
-    EntityQuery entity_query;
-    DT_RETURN_IF_ERROR(ToEntityQuery(query, &entity_query));
-    CallOptions options;
-    DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    Result<Page<EntityMetadata>> page = client->client->QueryEntitiesPage(entity_query, options);
-    if (!page.ok()) return Report(page.status());
-    *page_out = MakeEntityPage(std::move(page).value());
-    return DT_OK;
-  });
+  return RunBlocking(Into(page_out, "page_out", MakeEntityPage), client, call,
+                     &Client::QueryEntitiesPage, EntityQueryArgument{query});
 }
 
 dt_status dt_client_query_entities_page_async(dt_client* client, const dt_entity_query* query,
                                               const dt_call_options* call, dt_entity_page_cb done,
                                               void* user_data) {
-  return Guarded([&] {
-    DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
-    EntityQuery entity_query;
-    DT_RETURN_IF_ERROR(ToEntityQuery(query, &entity_query));
-    CallOptions options;
-    DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, &options);
-    Launch(async, [&] {
-      client->client->QueryEntitiesPageAsync(
-          entity_query, options,
-          OnHandle<Page<EntityMetadata>, dt_entity_page>(async, done, user_data, MakeEntityPage));
-    });
-    return DT_OK;
-  });
+  return RunAsync(Calling(done, user_data, Handing(MakeEntityPage)), client, call,
+                  &Client::QueryEntitiesPageAsync, EntityQueryArgument{query});
 }
 
 dt_status dt_client_query_entities(dt_entity_iter** iter_out, dt_client* client,
                                    const dt_entity_query* query, const dt_call_options* call) {
-  return Guarded([&] {
-    if (iter_out != nullptr) *iter_out = nullptr;
-    DT_RETURN_IF_ERROR(CheckOut(iter_out, "iter_out"));
-    DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
-    EntityQuery entity_query;
-    DT_RETURN_IF_ERROR(ToEntityQuery(query, &entity_query));
-    CallOptions options;
-    DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    *iter_out = new dt_entity_iter{dt_entity_iter::kLive, client->client,
-                                   client->client->QueryEntities(entity_query, options)};
-    return DT_OK;
-  });
+  return RunBlocking(Into(iter_out, "iter_out", MakeReader<dt_entity_iter>(client)), client, call,
+                     &Client::QueryEntities, EntityQueryArgument{query});
 }
 
 dt_status dt_client_clean_entity_storage(int* empty_entities_removed_out,
                                          int* orphaned_locks_released_out, dt_client* client,
                                          const dt_clean_entity_storage_options* clean,
                                          const dt_call_options* call) {
-  return Guarded([&] {
-    if (empty_entities_removed_out != nullptr) *empty_entities_removed_out = 0;
-    if (orphaned_locks_released_out != nullptr) *orphaned_locks_released_out = 0;
-    DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
-    CleanEntityStorageOptions clean_options;
-    DT_RETURN_IF_ERROR(ToClean(clean, &clean_options));
-    CallOptions options;
-    DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    Result<CleanEntityStorageResult> totals =
-        client->client->CleanEntityStorage(clean_options, options);
-    if (!totals.ok()) return Report(totals.status());
-    if (empty_entities_removed_out != nullptr) {
-      *empty_entities_removed_out = totals->empty_entities_removed;
-    }
-    if (orphaned_locks_released_out != nullptr) {
-      *orphaned_locks_released_out = totals->orphaned_locks_released;
-    }
-    return DT_OK;
-  });
+  return RunBlocking(NumbersOutput<CleanEntityStorageResult>{empty_entities_removed_out,
+                                                             orphaned_locks_released_out},
+                     client, call, &Client::CleanEntityStorage, CleanArgument{clean});
 }
 
 dt_status dt_client_clean_entity_storage_async(dt_client* client,
                                                const dt_clean_entity_storage_options* clean,
                                                const dt_call_options* call,
                                                dt_clean_entity_storage_cb done, void* user_data) {
-  return Guarded([&] {
-    DT_RETURN_IF_ERROR(CheckHandle(client, "client"));
-    CleanEntityStorageOptions clean_options;
-    DT_RETURN_IF_ERROR(ToClean(clean, &clean_options));
-    CallOptions options;
-    DT_RETURN_IF_ERROR(ToCallOptions(call, &options));
-    auto async = AsyncCall::Begin(client->scope, &options);
-    Callback<CleanEntityStorageResult> adapter =
-        [async, done, user_data](Result<CleanEntityStorageResult> totals) {
-          async->Complete(
-              [&](bool& delivered) {
-                dt_status code = Report(totals.status());
-                int removed = totals.ok() ? totals->empty_entities_removed : 0;
-                int released = totals.ok() ? totals->orphaned_locks_released : 0;
-                delivered = true;
-                if (done != nullptr) {
-                  done(user_data, code, totals.status().message().c_str(), removed, released);
-                }
-              },
-              [&](dt_status code, const char* message) {
-                if (done != nullptr) done(user_data, code, message, 0, 0);
-              });
-        };
-    Launch(async, [&] {
-      client->client->CleanEntityStorageAsync(clean_options, options, std::move(adapter));
-    });
-    return DT_OK;
-  });
+  return RunAsync(Calling(done, user_data, NumberValues{}), client, call,
+                  &Client::CleanEntityStorageAsync, CleanArgument{clean});
 }
 
 }  // extern "C"

@@ -3,6 +3,7 @@
 #ifndef DURABLETASK_CAPI_SRC_INTERNAL_H_
 #define DURABLETASK_CAPI_SRC_INTERNAL_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <map>
@@ -352,15 +353,18 @@ struct AsyncScope {
 struct dt_client {
   static constexpr std::uint32_t kLive = 0xD7000010u;
   dt_client(std::shared_ptr<durabletask::Client> client, bool borrowed)
-      : client(std::move(client)),
-        scope(std::make_shared<durabletask::capi::AsyncScope>()),
-        borrowed(borrowed) {}
+      : borrowed(borrowed), client(std::move(client)) {}
+  ~dt_client() { delete scope.load(std::memory_order_acquire); }
+  dt_client(const dt_client&) = delete;
+  dt_client& operator=(const dt_client&) = delete;
 
   std::uint32_t magic = kLive;
-  std::shared_ptr<durabletask::Client> client;
-  std::shared_ptr<durabletask::capi::AsyncScope> scope;
   // Owned by a provider: released with it, never on its own.
   bool borrowed;
+  std::shared_ptr<durabletask::Client> client;
+  // Made by the first asynchronous call, since many handles never make one; released
+  // with the handle. See ScopeOf in client.cc.
+  std::atomic<durabletask::capi::AsyncScope*> scope{nullptr};
 };
 
 namespace durabletask::capi {

@@ -1,7 +1,8 @@
 /*
- * The public header compiled as C99 with -Wall -Wextra -pedantic -Werror. The program
- * names every public type and every option struct, so that a construct C99 does not
- * allow fails the build.
+ * The public header compiled with -Wall -Wextra -pedantic -Werror, as C99 here and as
+ * C++17 by header_cxx17.cc, which includes this file. The program names every public
+ * type and every option struct, so that a construct either language does not allow
+ * fails the build.
  */
 #include <stdio.h>
 #include <string.h>

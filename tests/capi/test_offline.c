@@ -246,6 +246,92 @@ static void freeing_a_client_cancels_its_calls_and_waits_for_their_callbacks(voi
   pthread_mutex_destroy(&counter.mutex);
 }
 
+static void freeing_a_client_cancels_calls_that_carry_a_signal_of_their_own(void) {
+  dt_client *client = client_to_nowhere(1, 0);
+  dt_cancellation *kept = NULL;
+  dt_cancellation *released = NULL;
+  dt_call_options kept_call;
+  dt_call_options released_call;
+  completion_count counter;
+  int i;
+
+  memset(&counter, 0, sizeof counter);
+  pthread_mutex_init(&counter.mutex, NULL);
+  CHECK_OK(dt_cancellation_new(&kept));
+  CHECK_OK(dt_cancellation_new(&released));
+  CHECK_OK(dt_call_options_init(&kept_call, DT_CALL_OPTIONS_VERSION));
+  kept_call.cancellation = kept;
+  CHECK_OK(dt_call_options_init(&released_call, DT_CALL_OPTIONS_VERSION));
+  released_call.cancellation = released;
+  for (i = 0; i < 3; ++i) {
+    CHECK_OK(dt_client_ping_async(client, &kept_call, count_done, &counter));
+    CHECK_OK(dt_client_wait_for_instance_start_async(client, "id", 0, &released_call,
+                                                     count_instance, &counter));
+  }
+  /* A signal may go before its calls end; the freeing of the client still reaches them. */
+  dt_cancellation_free(released);
+  tu_sleep_ms(100);
+
+  dt_client_free(client);
+  pthread_mutex_lock(&counter.mutex);
+  CHECK(counter.runs == 6 && counter.cancelled == 6);
+  pthread_mutex_unlock(&counter.mutex);
+  /* The signals were never fired, and firing one now reaches nothing. */
+  CHECK(dt_cancellation_is_cancelled(kept) == 0);
+  CHECK_OK(dt_cancellation_cancel(kept));
+  tu_sleep_ms(100);
+  CHECK(counter.runs == 6);
+  dt_cancellation_free(kept);
+  pthread_mutex_destroy(&counter.mutex);
+}
+
+typedef struct first_calls {
+  dt_client *client;
+  pthread_barrier_t *start;
+  completion_count *counter;
+} first_calls;
+
+static void *start_first_calls(void *argument) {
+  first_calls *plan = argument;
+  int i;
+
+  pthread_barrier_wait(plan->start);
+  for (i = 0; i < 5; ++i) {
+    CHECK_OK(dt_client_ping_async(plan->client, NULL, count_done, plan->counter));
+  }
+  return NULL;
+}
+
+static void threads_may_start_the_first_calls_of_a_client_at_once(void) {
+  enum { kRounds = 10, kThreads = 4 };
+  completion_count counter;
+  int round;
+
+  memset(&counter, 0, sizeof counter);
+  pthread_mutex_init(&counter.mutex, NULL);
+  for (round = 0; round < kRounds; ++round) {
+    pthread_barrier_t start;
+    pthread_t threads[kThreads];
+    first_calls plan;
+    int t;
+
+    plan.client = client_to_nowhere(1, 0);
+    plan.start = &start;
+    plan.counter = &counter;
+    CHECK(pthread_barrier_init(&start, NULL, kThreads) == 0);
+    for (t = 0; t < kThreads; ++t) {
+      CHECK(pthread_create(&threads[t], NULL, start_first_calls, &plan) == 0);
+    }
+    for (t = 0; t < kThreads; ++t) pthread_join(threads[t], NULL);
+    pthread_barrier_destroy(&start);
+    dt_client_free(plan.client);
+    pthread_mutex_lock(&counter.mutex);
+    CHECK(counter.runs == (round + 1) * kThreads * 5);
+    pthread_mutex_unlock(&counter.mutex);
+  }
+  pthread_mutex_destroy(&counter.mutex);
+}
+
 typedef struct self_freeing {
   dt_client *client;
   tu_waiter waiter;
@@ -474,6 +560,8 @@ int main(void) {
   RUN(a_blocking_call_returns_cancelled_when_its_signal_fires);
   RUN(an_async_call_is_cancelled_by_its_signal_and_completes_once);
   RUN(freeing_a_client_cancels_its_calls_and_waits_for_their_callbacks);
+  RUN(freeing_a_client_cancels_calls_that_carry_a_signal_of_their_own);
+  RUN(threads_may_start_the_first_calls_of_a_client_at_once);
   RUN(a_callback_may_free_its_own_client);
   RUN(calls_without_a_callback_drop_their_outcome);
   RUN(every_async_call_reports_invalid_input_through_its_callback);
