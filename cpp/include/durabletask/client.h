@@ -134,7 +134,9 @@ class DT_API Client {
 
   const std::string& name() const;
   const std::string& task_hub() const;
-  const ClientOptions& options() const;
+  // The options the client was made with, as a copy: clients share what their options
+  // have in common (TLS material among it) instead of each holding them all.
+  ClientOptions options() const;
 
   // Hello: succeeds when the sidecar answers for this client's task hub.
   Status Ping(const CallOptions& call = {});

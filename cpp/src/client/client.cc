@@ -95,10 +95,10 @@ Callback<Nothing> AdaptStatus(StatusCallback done) {
 auto kNothing = [](const auto&) { return Nothing{}; };
 
 Status EntitySupport(const ClientCore& core) {
-  if (core.options().enable_entity_support) return Status::Ok();
+  if (core.profile().enable_entity_support) return Status::Ok();
   return Status(StatusCode::kFailedPrecondition,
                 "entity support is not enabled for the client of task hub '" +
-                    core.options().task_hub + "'; set ClientOptions::enable_entity_support");
+                    core.task_hub() + "'; set ClientOptions::enable_entity_support");
 }
 
 Status CheckEntityId(const std::string& id) {
@@ -137,7 +137,7 @@ Prepared<internal::StartInstanceRpc> PrepareStart(const ClientCore& core,
   auto& request = p.request;
   request.set_instance_id(instance_id);
   request.set_name(start.name);
-  const std::string& version = start.version.empty() ? core.options().default_version : start.version;
+  const std::string& version = start.version.empty() ? core.profile().default_version : start.version;
   if (!version.empty()) *request.mutable_version() = Wrap(version);
   if (start.input) *request.mutable_input() = Wrap(*start.input);
   if (start.start_at) *request.mutable_scheduled_start_timestamp() = internal::ToTimestamp(*start.start_at);
@@ -445,8 +445,8 @@ Client::~Client() { Close(); }
 void Client::Close() { core_->Close(); }
 
 const std::string& Client::name() const { return core_->name(); }
-const std::string& Client::task_hub() const { return core_->options().task_hub; }
-const ClientOptions& Client::options() const { return core_->options(); }
+const std::string& Client::task_hub() const { return core_->task_hub(); }
+ClientOptions Client::options() const { return core_->options(); }
 
 Status Client::Ping(const CallOptions& call) {
   Prepared<internal::HelloRpc> p;

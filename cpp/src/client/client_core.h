@@ -1,9 +1,12 @@
-// What a Client object points at: its name, its composed options and its connection.
+// What a Client object points at: its name, its task hub, the options it was made with
+// and its connection.
 #ifndef DURABLETASK_SRC_CLIENT_CLIENT_CORE_H_
 #define DURABLETASK_SRC_CLIENT_CLIENT_CORE_H_
 
 #include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "durabletask/options.h"
 #include "transport/channel_pool.h"
@@ -12,18 +15,48 @@
 
 namespace durabletask::internal {
 
+// A client's options apart from its task hub (which is empty here). Clients whose options
+// differ only in the task hub can share one profile, so that strings such as the TLS
+// material are held once instead of once per client.
+using ClientProfile = std::shared_ptr<const ClientOptions>;
+
+// Hands out one profile per distinct set of options, for as long as a client uses it.
+// Options with a token provider get a profile of their own: providers cannot be compared.
+//
+// Thread safety: every method may be called from any thread.
+class ProfileTable {
+ public:
+  // `options.task_hub` must be empty.
+  ClientProfile Intern(ClientOptions options);
+
+  // Profiles known to the table, including ones no client uses any more that have not
+  // been pruned yet.
+  size_t size() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, std::weak_ptr<const ClientOptions>> profiles_;
+  size_t prune_at_ = 16;
+};
+
 class ClientCore {
  public:
-  // Validates the options and leases a channel from `pool`; no network I/O.
+  // Validates the options and leases a channel from `pool`; no network I/O. With
+  // `profiles`, the options are shared with other clients of the same table.
   static Result<std::shared_ptr<ClientCore>> Create(std::string name, ClientOptions options,
                                                     const std::shared_ptr<ChannelPool>& pool,
-                                                    std::shared_ptr<Metrics> metrics);
+                                                    std::shared_ptr<Metrics> metrics,
+                                                    ProfileTable* profiles = nullptr);
   ~ClientCore();
 
-  const std::string& name() const { return name_; }
-  const ClientOptions& options() const { return options_; }
+  const std::string& name() const { return name_is_task_hub_ ? task_hub() : name_; }
+  const std::string& task_hub() const { return connection_->task_hub(); }
+  // The options apart from the task hub, shared with other clients.
+  const ClientOptions& profile() const { return *profile_; }
+  // The options as given, task hub included: a copy.
+  ClientOptions options() const;
   const std::shared_ptr<Connection>& connection() const { return connection_; }
-  size_t payload_limit() const { return payload_limit_; }
+  size_t payload_limit() const;
 
   void Close() { connection_->Close(); }
 
@@ -31,11 +64,12 @@ class ClientCore {
   ClientCore() = default;
 
  private:
+  // Most clients are named after their task hub (the factory's rule); the name is then
+  // not stored a second time.
+  bool name_is_task_hub_ = false;
   std::string name_;
-  ClientOptions options_;
+  ClientProfile profile_;
   std::shared_ptr<Connection> connection_;
-  std::shared_ptr<Metrics> metrics_;
-  size_t payload_limit_ = 0;
 };
 
 }  // namespace durabletask::internal
