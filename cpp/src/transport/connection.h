@@ -65,13 +65,12 @@ struct CallSettings {
 // Thread safety: every method may be called from any thread.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(std::shared_ptr<ChannelLease> lease, CallSettings settings,
-             std::shared_ptr<Metrics> metrics)
+  Connection(ChannelLease lease, CallSettings settings, std::shared_ptr<Metrics> metrics)
       : lease_(std::move(lease)), settings_(std::move(settings)), metrics_(std::move(metrics)) {}
   ~Connection();
 
   const std::string& task_hub() const { return settings_.task_hub; }
-  StubInterface* stub() const { return lease_->stub(); }
+  StubInterface* stub() const { return lease_.stub(); }
   Metrics* metrics() const { return metrics_.get(); }
 
   // The deadline of a call given the caller's options and the client's default.
@@ -128,7 +127,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
                   std::function<void(Status, typename Rpc::Response&)> done);
 
  private:
-  std::shared_ptr<ChannelLease> lease_;
+  ChannelLease lease_;
   CallSettings settings_;
   std::shared_ptr<Metrics> metrics_;
 
