@@ -7,6 +7,7 @@
 
 #include "client/client_core.h"
 #include "client/codec.h"
+#include "common/logging.h"
 #include "common/text.h"
 #include "transport/connection.h"
 
@@ -438,9 +439,24 @@ Result<std::unique_ptr<Client>> Client::Create(ClientOptions options) {
   return std::make_unique<Client>(std::move(core).value());
 }
 
-Client::Client(std::shared_ptr<internal::ClientCore> core) : core_(std::move(core)) {}
+// Counted here rather than by the core: calls that have just run their callbacks may
+// hold the core a moment longer, and a client is gone for its user when this returns.
+Client::Client(std::shared_ptr<internal::ClientCore> core) : core_(std::move(core)) {
+  if (internal::Metrics* metrics = core_->metrics()) metrics->ClientCreated();
+  if (internal::LogEnabled(LogLevel::kDebug)) {
+    internal::Log(LogLevel::kDebug, "client",
+                  "created client '" + name() + "' for task hub '" + task_hub() + "'");
+  }
+}
 
-Client::~Client() { Close(); }
+Client::~Client() {
+  Close();
+  if (internal::Metrics* metrics = core_->metrics()) metrics->ClientDisposed();
+  if (internal::LogEnabled(LogLevel::kDebug)) {
+    internal::Log(LogLevel::kDebug, "client",
+                  "disposed client '" + name() + "' for task hub '" + task_hub() + "'");
+  }
+}
 
 void Client::Close() { core_->Close(); }
 

@@ -4,7 +4,6 @@
 #include <cstring>
 #include <type_traits>
 
-#include "common/logging.h"
 #include "common/text.h"
 #include "durabletask/version.h"
 
@@ -138,33 +137,21 @@ Result<std::shared_ptr<ClientCore>> ClientCore::Create(std::string name, ClientO
   call.retry = options.retry;
   call.default_deadline = options.default_deadline;
 
-  // The core and its reference count in one allocation: there is a core per client.
-  struct Allocated : ClientCore {};
-  std::shared_ptr<ClientCore> core = std::make_shared<Allocated>();
-  core->name_is_task_hub_ = name == call.task_hub;
+  // The core, its connection and its reference count in one allocation.
+  struct Allocated : ClientCore {
+    Allocated(ChannelLease lease, CallSettings settings, std::shared_ptr<Metrics> metrics)
+        : ClientCore(std::move(lease), std::move(settings), std::move(metrics)) {}
+  };
+  std::shared_ptr<ClientCore> core =
+      std::make_shared<Allocated>(pool->Acquire(*channel), std::move(call), std::move(metrics));
+  core->name_is_task_hub_ = name == core->task_hub();
   if (!core->name_is_task_hub_) {
     core->name_ = std::move(name);
     core->name_.shrink_to_fit();
   }
   core->profile_ = profiles != nullptr ? profiles->Intern(std::move(options))
                                        : std::make_shared<const ClientOptions>(std::move(options));
-  core->connection_ =
-      std::make_shared<Connection>(pool->Acquire(*channel), std::move(call), std::move(metrics));
-  if (Metrics* counters = core->connection_->metrics()) counters->ClientCreated();
-  if (LogEnabled(LogLevel::kDebug)) {
-    Log(LogLevel::kDebug, "client",
-        "created client '" + core->name() + "' for task hub '" + core->task_hub() + "'");
-  }
   return core;
-}
-
-ClientCore::~ClientCore() {
-  connection_->Close();
-  if (Metrics* counters = connection_->metrics()) counters->ClientDisposed();
-  if (LogEnabled(LogLevel::kDebug)) {
-    Log(LogLevel::kDebug, "client",
-        "disposed client '" + name() + "' for task hub '" + task_hub() + "'");
-  }
 }
 
 ClientOptions ClientCore::options() const {

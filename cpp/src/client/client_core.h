@@ -1,5 +1,4 @@
-// What a Client object points at: its name, its task hub, the options it was made with
-// and its connection.
+// What a Client object points at: its connection, name, task hub and options.
 #ifndef DURABLETASK_SRC_CLIENT_CLIENT_CORE_H_
 #define DURABLETASK_SRC_CLIENT_CLIENT_CORE_H_
 
@@ -39,7 +38,10 @@ class ProfileTable {
   size_t prune_at_ = 16;
 };
 
-class ClientCore {
+// A client's state and its connection in one object, so that a client costs one heap
+// block: the core is the connection, with the client's name and profile added. Calls in
+// flight hold the connection, and with it the core, until their callbacks have run.
+class ClientCore : public Connection {
  public:
   // Validates the options and leases a channel from `pool`; no network I/O. With
   // `profiles`, the options are shared with other clients of the same table.
@@ -47,21 +49,18 @@ class ClientCore {
                                                     const std::shared_ptr<ChannelPool>& pool,
                                                     std::shared_ptr<Metrics> metrics,
                                                     ProfileTable* profiles = nullptr);
-  ~ClientCore();
 
   const std::string& name() const { return name_is_task_hub_ ? task_hub() : name_; }
-  const std::string& task_hub() const { return connection_->task_hub(); }
   // The options apart from the task hub, shared with other clients.
   const ClientOptions& profile() const { return *profile_; }
   // The options as given, task hub included: a copy.
   ClientOptions options() const;
-  const std::shared_ptr<Connection>& connection() const { return connection_; }
+  Connection* connection() { return this; }
   size_t payload_limit() const;
 
-  void Close() { connection_->Close(); }
-
  protected:
-  ClientCore() = default;
+  ClientCore(ChannelLease lease, CallSettings settings, std::shared_ptr<Metrics> metrics)
+      : Connection(std::move(lease), std::move(settings), std::move(metrics)) {}
 
  private:
   // Most clients are named after their task hub (the factory's rule); the name is then
@@ -69,7 +68,6 @@ class ClientCore {
   bool name_is_task_hub_ = false;
   std::string name_;
   ClientProfile profile_;
-  std::shared_ptr<Connection> connection_;
 };
 
 }  // namespace durabletask::internal
