@@ -132,7 +132,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::shared_ptr<Metrics> metrics_;
 
   mutable std::mutex mutex_;
-  std::condition_variable drained_;
+  // Made by the first Close() that has to wait for calls: most connections never do, and
+  // every client has one.
+  std::unique_ptr<std::condition_variable> drained_;
   InflightCall* inflight_ = nullptr;
   int inflight_count_ = 0;
   int posted_count_ = 0;
