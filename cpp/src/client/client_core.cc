@@ -144,11 +144,7 @@ Result<std::shared_ptr<ClientCore>> ClientCore::Create(std::string name, ClientO
   };
   std::shared_ptr<ClientCore> core =
       std::make_shared<Allocated>(pool->Acquire(*channel), std::move(call), std::move(metrics));
-  core->name_is_task_hub_ = name == core->task_hub();
-  if (!core->name_is_task_hub_) {
-    core->name_ = std::move(name);
-    core->name_.shrink_to_fit();
-  }
+  if (name != core->task_hub()) core->name_ = std::make_unique<const std::string>(std::move(name));
   core->profile_ = profiles != nullptr ? profiles->Intern(std::move(options))
                                        : std::make_shared<const ClientOptions>(std::move(options));
   return core;

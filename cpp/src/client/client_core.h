@@ -50,7 +50,7 @@ class ClientCore : public Connection {
                                                     std::shared_ptr<Metrics> metrics,
                                                     ProfileTable* profiles = nullptr);
 
-  const std::string& name() const { return name_is_task_hub_ ? task_hub() : name_; }
+  const std::string& name() const { return name_ ? *name_ : task_hub(); }
   // The options apart from the task hub, shared with other clients.
   const ClientOptions& profile() const { return *profile_; }
   // The options as given, task hub included: a copy.
@@ -63,10 +63,9 @@ class ClientCore : public Connection {
       : Connection(std::move(lease), std::move(settings), std::move(metrics)) {}
 
  private:
-  // Most clients are named after their task hub (the factory's rule); the name is then
-  // not stored a second time.
-  bool name_is_task_hub_ = false;
-  std::string name_;
+  // Null when the name is the task hub, as for most clients (the factory's rule), so
+  // that they do not hold the name twice nor pay for an empty string.
+  std::unique_ptr<const std::string> name_;
   ClientProfile profile_;
 };
 
