@@ -39,10 +39,10 @@ TEST(ChannelPool, EqualSettingsShareOneChannel) {
   same.bearer_token = "t";         // likewise
   same.user_agent_suffix = "x/1";  // likewise
 
-  std::shared_ptr<ChannelLease> first = pool->Acquire(SettingsFor(options));
-  std::shared_ptr<ChannelLease> second = pool->Acquire(SettingsFor(same));
-  EXPECT_EQ(first->channel(), second->channel());
-  EXPECT_EQ(first->stub(), second->stub());
+  ChannelLease first = pool->Acquire(SettingsFor(options));
+  ChannelLease second = pool->Acquire(SettingsFor(same));
+  EXPECT_EQ(first.channel(), second.channel());
+  EXPECT_EQ(first.stub(), second.stub());
   EXPECT_EQ(pool->OpenCount(), 1);
   EXPECT_EQ(metrics->Snapshot().channels_opened, 1u);
 }
@@ -84,13 +84,13 @@ TEST(ChannelPool, DifferentTransportSettingsGetDifferentChannels) {
     variants.push_back(receive);
   }
 
-  std::vector<std::shared_ptr<ChannelLease>> leases;
+  std::vector<ChannelLease> leases;
   for (const ClientOptions& options : variants)
     leases.push_back(pool->Acquire(SettingsFor(options)));
   for (size_t i = 0; i < leases.size(); ++i) {
     for (size_t j = i + 1; j < leases.size(); ++j) {
-      EXPECT_NE(leases[i]->channel(), leases[j]->channel()) << "variants " << i << " and " << j;
-      EXPECT_NE(leases[i]->key(), leases[j]->key());
+      EXPECT_NE(leases[i].channel(), leases[j].channel()) << "variants " << i << " and " << j;
+      EXPECT_NE(leases[i].key(), leases[j].key());
     }
   }
   EXPECT_EQ(pool->OpenCount(), static_cast<int>(variants.size()));
@@ -109,12 +109,12 @@ TEST(ChannelSettingsKey, FieldsCannotBleedIntoEachOther) {
 TEST(ChannelPool, ReleasingTheLastLeaseWithZeroIdleTimeoutClosesTheChannel) {
   auto metrics = std::make_shared<Metrics>();
   auto pool = ChannelPool::Create(metrics, milliseconds(0));
-  std::shared_ptr<ChannelLease> first = pool->Acquire(SettingsFor(Plain()));
-  std::shared_ptr<ChannelLease> second = pool->Acquire(SettingsFor(Plain()));
+  ChannelLease first = pool->Acquire(SettingsFor(Plain()));
+  ChannelLease second = pool->Acquire(SettingsFor(Plain()));
 
-  first.reset();
+  first.Release();
   EXPECT_EQ(pool->OpenCount(), 1);
-  second.reset();
+  second.Release();
   EXPECT_EQ(pool->OpenCount(), 0);
   MetricsSnapshot snapshot = metrics->Snapshot();
   EXPECT_EQ(snapshot.channels_opened, 1u);
@@ -122,12 +122,30 @@ TEST(ChannelPool, ReleasingTheLastLeaseWithZeroIdleTimeoutClosesTheChannel) {
   EXPECT_EQ(snapshot.channels_open, 0u);
 }
 
+TEST(ChannelPool, MovedLeaseCarriesTheClaimAndAnEmptyOneReleasesNothing) {
+  auto pool = ChannelPool::Create(nullptr, milliseconds(0));
+  ChannelLease moved;
+  {
+    ChannelLease original = pool->Acquire(SettingsFor(Plain()));
+    moved = std::move(original);
+  }
+  EXPECT_EQ(pool->OpenCount(), 1);
+
+  ChannelLease other = pool->Acquire(SettingsFor(Plain("localhost:4002")));
+  EXPECT_EQ(pool->OpenCount(), 2);
+  other = std::move(moved);  // gives up the claim on the second channel
+  EXPECT_EQ(pool->OpenCount(), 1);
+  other.Release();
+  other.Release();
+  EXPECT_EQ(pool->OpenCount(), 0);
+}
+
 TEST(ChannelPool, IdleChannelOutlivesItsLastLeaseUntilTheTimeout) {
   auto metrics = std::make_shared<Metrics>();
   auto pool = ChannelPool::Create(metrics, milliseconds(300));
-  std::shared_ptr<ChannelLease> lease = pool->Acquire(SettingsFor(Plain()));
-  grpc::Channel* channel = lease->channel();
-  lease.reset();
+  ChannelLease lease = pool->Acquire(SettingsFor(Plain()));
+  grpc::Channel* channel = lease.channel();
+  lease.Release();
 
   EXPECT_EQ(pool->OpenCount(), 1);
   EXPECT_EQ(pool->CloseIdle(), 0);
@@ -135,8 +153,8 @@ TEST(ChannelPool, IdleChannelOutlivesItsLastLeaseUntilTheTimeout) {
 
   // Reacquired within the timeout: the same channel comes back.
   lease = pool->Acquire(SettingsFor(Plain()));
-  EXPECT_EQ(lease->channel(), channel);
-  lease.reset();
+  EXPECT_EQ(lease.channel(), channel);
+  lease.Release();
 
   std::this_thread::sleep_for(milliseconds(350));
   // The pool's sweeper may already have closed it; CloseIdle closes it otherwise.
@@ -147,9 +165,9 @@ TEST(ChannelPool, IdleChannelOutlivesItsLastLeaseUntilTheTimeout) {
 
 TEST(ChannelPool, SweeperClosesIdleChannelsWithoutBeingAsked) {
   auto pool = ChannelPool::Create(nullptr, milliseconds(300));
-  std::shared_ptr<ChannelLease> lease = pool->Acquire(SettingsFor(Plain()));
+  ChannelLease lease = pool->Acquire(SettingsFor(Plain()));
   unit::Stopwatch stopwatch;  // started before the channel goes idle
-  lease.reset();
+  lease.Release();
   EXPECT_EQ(pool->OpenCount(), 1);
 
   while (pool->OpenCount() != 0 && stopwatch.elapsed() < milliseconds(5000)) {
@@ -161,7 +179,7 @@ TEST(ChannelPool, SweeperClosesIdleChannelsWithoutBeingAsked) {
 
 TEST(ChannelPool, ChannelInUseIsNeverClosedAsIdle) {
   auto pool = ChannelPool::Create(nullptr, milliseconds(1));
-  std::shared_ptr<ChannelLease> lease = pool->Acquire(SettingsFor(Plain()));
+  ChannelLease lease = pool->Acquire(SettingsFor(Plain()));
   std::this_thread::sleep_for(milliseconds(20));
   EXPECT_EQ(pool->CloseIdle(), 0);
   EXPECT_EQ(pool->OpenCount(), 1);
@@ -169,7 +187,7 @@ TEST(ChannelPool, ChannelInUseIsNeverClosedAsIdle) {
 
 TEST(ChannelPool, ShortenedIdleTimeoutAppliesToChannelsAlreadyIdle) {
   auto pool = ChannelPool::Create(nullptr, std::chrono::hours(1));
-  pool->Acquire(SettingsFor(Plain())).reset();
+  pool->Acquire(SettingsFor(Plain())).Release();
   std::this_thread::sleep_for(milliseconds(20));
   EXPECT_EQ(pool->CloseIdle(), 0);
 

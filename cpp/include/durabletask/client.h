@@ -107,9 +107,10 @@ class DT_API HistoryStream {
 
 // A client of one task hub.
 //
-// Cost: creating a client does no network I/O; a client is a few hundred bytes that
-// point at a shared connection. Clients from one factory share connections when their
-// address, TLS settings and channel arguments are equal.
+// Cost: creating a client does no network I/O; a client is two heap blocks of about 350
+// bytes in all (x86-64 Linux) that point at a shared connection. Clients from one factory
+// share connections when their address, TLS settings and channel arguments are equal,
+// and one copy of their options when those differ only in the task hub.
 //
 // Thread safety: every method may be called from any number of threads at once.
 //
@@ -134,7 +135,9 @@ class DT_API Client {
 
   const std::string& name() const;
   const std::string& task_hub() const;
-  const ClientOptions& options() const;
+  // The options the client was made with, as a copy: clients share what their options
+  // have in common (TLS material among it) instead of each holding them all.
+  ClientOptions options() const;
 
   // Hello: succeeds when the sidecar answers for this client's task hub.
   Status Ping(const CallOptions& call = {});

@@ -7,6 +7,7 @@
 
 #include "client/client_core.h"
 #include "client/codec.h"
+#include "common/logging.h"
 #include "common/text.h"
 #include "transport/connection.h"
 
@@ -142,10 +143,10 @@ struct AdaptStatus {
 auto kNothing = [](const auto&) { return Nothing{}; };
 
 Status EntitySupport(const ClientCore& core) {
-  if (core.options().enable_entity_support) return Status::Ok();
+  if (core.profile().enable_entity_support) return Status::Ok();
   return Status(StatusCode::kFailedPrecondition,
                 "entity support is not enabled for the client of task hub '" +
-                    core.options().task_hub + "'; set ClientOptions::enable_entity_support");
+                    core.task_hub() + "'; set ClientOptions::enable_entity_support");
 }
 
 Status CheckEntityId(const std::string& id) {
@@ -184,7 +185,7 @@ Prepared<internal::StartInstanceRpc> PrepareStart(const ClientCore& core,
   auto& request = p.request;
   request.set_instance_id(instance_id);
   request.set_name(start.name);
-  const std::string& version = start.version.empty() ? core.options().default_version : start.version;
+  const std::string& version = start.version.empty() ? core.profile().default_version : start.version;
   if (!version.empty()) *request.mutable_version() = Wrap(version);
   if (start.input) *request.mutable_input() = Wrap(*start.input);
   if (start.start_at) *request.mutable_scheduled_start_timestamp() = internal::ToTimestamp(*start.start_at);
@@ -485,15 +486,30 @@ Result<std::unique_ptr<Client>> Client::Create(ClientOptions options) {
   return std::make_unique<Client>(std::move(core).value());
 }
 
-Client::Client(std::shared_ptr<internal::ClientCore> core) : core_(std::move(core)) {}
+// Counted here rather than by the core: calls that have just run their callbacks may
+// hold the core a moment longer, and a client is gone for its user when this returns.
+Client::Client(std::shared_ptr<internal::ClientCore> core) : core_(std::move(core)) {
+  if (internal::Metrics* metrics = core_->metrics()) metrics->ClientCreated();
+  if (internal::LogEnabled(LogLevel::kDebug)) {
+    internal::Log(LogLevel::kDebug, "client",
+                  "created client '" + name() + "' for task hub '" + task_hub() + "'");
+  }
+}
 
-Client::~Client() { Close(); }
+Client::~Client() {
+  Close();
+  if (internal::Metrics* metrics = core_->metrics()) metrics->ClientDisposed();
+  if (internal::LogEnabled(LogLevel::kDebug)) {
+    internal::Log(LogLevel::kDebug, "client",
+                  "disposed client '" + name() + "' for task hub '" + task_hub() + "'");
+  }
+}
 
 void Client::Close() { core_->Close(); }
 
 const std::string& Client::name() const { return core_->name(); }
-const std::string& Client::task_hub() const { return core_->options().task_hub; }
-const ClientOptions& Client::options() const { return core_->options(); }
+const std::string& Client::task_hub() const { return core_->task_hub(); }
+ClientOptions Client::options() const { return core_->options(); }
 
 Status Client::Ping(const CallOptions& call) {
   Prepared<internal::HelloRpc> p;

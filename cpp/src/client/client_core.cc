@@ -1,6 +1,9 @@
 #include "client/client_core.h"
 
-#include "common/logging.h"
+#include <algorithm>
+#include <cstring>
+#include <type_traits>
+
 #include "common/text.h"
 #include "durabletask/version.h"
 
@@ -15,17 +18,115 @@ std::shared_ptr<const std::string> UserAgent(const std::string& suffix) {
   return std::make_shared<const std::string>(*library_agent + " " + suffix);
 }
 
+// Builds a key that is equal exactly when two options are: strings are length-prefixed,
+// numbers are appended as their bytes.
+class KeyBuilder {
+ public:
+  KeyBuilder& Add(const std::string& text) {
+    Add(text.size());
+    key_ += text;
+    return *this;
+  }
+  template <typename Number, typename = std::enable_if_t<std::is_arithmetic_v<Number>>>
+  KeyBuilder& Add(Number number) {
+    char bytes[sizeof(Number)];
+    std::memcpy(bytes, &number, sizeof(Number));
+    key_.append(bytes, sizeof(Number));
+    return *this;
+  }
+  KeyBuilder& Add(std::chrono::milliseconds duration) { return Add(duration.count()); }
+
+  std::string Take() { return std::move(key_); }
+
+ private:
+  std::string key_;
+};
+
+// Every field of ClientOptions except the task hub (left out) and the token provider
+// (never shared). A field added to ClientOptions must be added here, or clients that
+// differ only in it would share one profile.
+std::string ProfileKey(const ClientOptions& options) {
+  KeyBuilder key;
+  key.Add(options.address)
+      .Add(options.tls.enabled)
+      .Add(options.tls.root_certificates_pem)
+      .Add(options.tls.client_certificate_chain_pem)
+      .Add(options.tls.client_private_key_pem)
+      .Add(options.tls.server_name_override)
+      .Add(options.bearer_token)
+      .Add(options.token_refresh_margin)
+      .Add(options.allow_insecure_credentials)
+      .Add(options.user_agent_suffix)
+      .Add(options.default_version)
+      .Add(options.enable_entity_support)
+      .Add(options.default_deadline)
+      .Add(options.retry.max_attempts)
+      .Add(options.retry.initial_backoff)
+      .Add(options.retry.max_backoff)
+      .Add(options.retry.backoff_multiplier)
+      .Add(options.keepalive.time)
+      .Add(options.keepalive.timeout)
+      .Add(options.keepalive.permit_without_calls)
+      .Add(options.max_send_message_size)
+      .Add(options.max_receive_message_size);
+  return key.Take();
+}
+
+// Trips when ClientOptions changes on the platform the library is built on most, as a
+// reminder to extend ProfileKey.
+#if defined(__x86_64__) && defined(__GLIBCXX__) && _GLIBCXX_USE_CXX11_ABI
+static_assert(sizeof(ClientOptions) == 424,
+              "ClientOptions changed: add the new field to ProfileKey, then update this size");
+#endif
+
 }  // namespace
+
+ClientProfile ProfileTable::Intern(ClientOptions options) {
+  if (options.token_provider) return std::make_shared<const ClientOptions>(std::move(options));
+
+  std::string key = ProfileKey(options);
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto found = profiles_.find(key);
+  if (found != profiles_.end()) {
+    if (ClientProfile shared = found->second.lock()) return shared;
+  }
+
+  // A separate allocation, not make_shared: the table's weak reference must not keep the
+  // options (and their TLS material) alive once the last client is gone.
+  ClientProfile created(new const ClientOptions(std::move(options)));
+  if (found != profiles_.end()) {
+    found->second = created;
+    return created;
+  }
+  if (profiles_.size() >= prune_at_) {
+    for (auto it = profiles_.begin(); it != profiles_.end();) {
+      it = it->second.expired() ? profiles_.erase(it) : std::next(it);
+    }
+    prune_at_ = std::max<size_t>(16, 2 * profiles_.size());
+  }
+  profiles_.emplace(std::move(key), created);
+  return created;
+}
+
+size_t ProfileTable::size() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return profiles_.size();
+}
 
 Result<std::shared_ptr<ClientCore>> ClientCore::Create(std::string name, ClientOptions options,
                                                        const std::shared_ptr<ChannelPool>& pool,
-                                                       std::shared_ptr<Metrics> metrics) {
+                                                       std::shared_ptr<Metrics> metrics,
+                                                       ProfileTable* profiles) {
   if (Status valid = ValidateOptions(options); !valid.ok()) return valid;
   Result<ChannelSettings> channel = ChannelSettings::FromOptions(options);
   if (!channel.ok()) return channel.status();
 
   CallSettings call;
-  call.task_hub = options.task_hub;
+  call.task_hub = std::move(options.task_hub);
+  options.task_hub.clear();
+  // Kept for the client's life: spare capacity left by how the name was assembled (a
+  // copy-assigned long string gets twice the room it needs) would be paid per client.
+  call.task_hub.shrink_to_fit();
   call.user_agent = UserAgent(options.user_agent_suffix);
   if (options.token_provider) {
     call.token_cache =
@@ -36,31 +137,28 @@ Result<std::shared_ptr<ClientCore>> ClientCore::Create(std::string name, ClientO
   call.retry = options.retry;
   call.default_deadline = options.default_deadline;
 
-  // The core and its reference count in one allocation: there is a core per client.
-  struct Allocated : ClientCore {};
-  std::shared_ptr<ClientCore> core = std::make_shared<Allocated>();
-  core->name_ = std::move(name);
-  core->payload_limit_ = options.max_send_message_size > 0
-                             ? static_cast<size_t>(options.max_send_message_size)
-                             : kDefaultPayloadLimit;
-  core->connection_ = std::make_shared<Connection>(pool->Acquire(*channel), std::move(call), metrics);
-  core->options_ = std::move(options);
-  core->metrics_ = std::move(metrics);
-  if (core->metrics_) core->metrics_->ClientCreated();
-  if (LogEnabled(LogLevel::kDebug)) {
-    Log(LogLevel::kDebug, "client",
-        "created client '" + core->name_ + "' for task hub '" + core->options_.task_hub + "'");
-  }
+  // The core, its connection and its reference count in one allocation.
+  struct Allocated : ClientCore {
+    Allocated(ChannelLease lease, CallSettings settings, std::shared_ptr<Metrics> metrics)
+        : ClientCore(std::move(lease), std::move(settings), std::move(metrics)) {}
+  };
+  std::shared_ptr<ClientCore> core =
+      std::make_shared<Allocated>(pool->Acquire(*channel), std::move(call), std::move(metrics));
+  if (name != core->task_hub()) core->name_ = std::make_unique<const std::string>(std::move(name));
+  core->profile_ = profiles != nullptr ? profiles->Intern(std::move(options))
+                                       : std::make_shared<const ClientOptions>(std::move(options));
   return core;
 }
 
-ClientCore::~ClientCore() {
-  connection_->Close();
-  if (metrics_) metrics_->ClientDisposed();
-  if (LogEnabled(LogLevel::kDebug)) {
-    Log(LogLevel::kDebug, "client",
-        "disposed client '" + name_ + "' for task hub '" + options_.task_hub + "'");
-  }
+ClientOptions ClientCore::options() const {
+  ClientOptions options = *profile_;
+  options.task_hub = task_hub();
+  return options;
+}
+
+size_t ClientCore::payload_limit() const {
+  return profile_->max_send_message_size > 0 ? static_cast<size_t>(profile_->max_send_message_size)
+                                             : kDefaultPayloadLimit;
 }
 
 }  // namespace durabletask::internal

@@ -1,9 +1,11 @@
-// What a Client object points at: its name, its composed options and its connection.
+// What a Client object points at: its connection, name, task hub and options.
 #ifndef DURABLETASK_SRC_CLIENT_CLIENT_CORE_H_
 #define DURABLETASK_SRC_CLIENT_CLIENT_CORE_H_
 
 #include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "durabletask/options.h"
 #include "transport/channel_pool.h"
@@ -12,30 +14,59 @@
 
 namespace durabletask::internal {
 
-class ClientCore {
+// A client's options apart from its task hub (which is empty here). Clients whose options
+// differ only in the task hub can share one profile, so that strings such as the TLS
+// material are held once instead of once per client.
+using ClientProfile = std::shared_ptr<const ClientOptions>;
+
+// Hands out one profile per distinct set of options, for as long as a client uses it.
+// Options with a token provider get a profile of their own: providers cannot be compared.
+//
+// Thread safety: every method may be called from any thread.
+class ProfileTable {
  public:
-  // Validates the options and leases a channel from `pool`; no network I/O.
-  static Result<std::shared_ptr<ClientCore>> Create(std::string name, ClientOptions options,
-                                                    const std::shared_ptr<ChannelPool>& pool,
-                                                    std::shared_ptr<Metrics> metrics);
-  ~ClientCore();
+  // `options.task_hub` must be empty.
+  ClientProfile Intern(ClientOptions options);
 
-  const std::string& name() const { return name_; }
-  const ClientOptions& options() const { return options_; }
-  const std::shared_ptr<Connection>& connection() const { return connection_; }
-  size_t payload_limit() const { return payload_limit_; }
-
-  void Close() { connection_->Close(); }
-
- protected:
-  ClientCore() = default;
+  // Profiles known to the table, including ones no client uses any more that have not
+  // been pruned yet.
+  size_t size() const;
 
  private:
-  std::string name_;
-  ClientOptions options_;
-  std::shared_ptr<Connection> connection_;
-  std::shared_ptr<Metrics> metrics_;
-  size_t payload_limit_ = 0;
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, std::weak_ptr<const ClientOptions>> profiles_;
+  size_t prune_at_ = 16;
+};
+
+// A client's state and its connection in one object, so that a client costs one heap
+// block: the core is the connection, with the client's name and profile added. Calls in
+// flight hold the connection, and with it the core, until their callbacks have run.
+class ClientCore : public Connection {
+ public:
+  // Validates the options and leases a channel from `pool`; no network I/O. With
+  // `profiles`, the options are shared with other clients of the same table.
+  static Result<std::shared_ptr<ClientCore>> Create(std::string name, ClientOptions options,
+                                                    const std::shared_ptr<ChannelPool>& pool,
+                                                    std::shared_ptr<Metrics> metrics,
+                                                    ProfileTable* profiles = nullptr);
+
+  const std::string& name() const { return name_ ? *name_ : task_hub(); }
+  // The options apart from the task hub, shared with other clients.
+  const ClientOptions& profile() const { return *profile_; }
+  // The options as given, task hub included: a copy.
+  ClientOptions options() const;
+  Connection* connection() { return this; }
+  size_t payload_limit() const;
+
+ protected:
+  ClientCore(ChannelLease lease, CallSettings settings, std::shared_ptr<Metrics> metrics)
+      : Connection(std::move(lease), std::move(settings), std::move(metrics)) {}
+
+ private:
+  // Null when the name is the task hub, as for most clients (the factory's rule), so
+  // that they do not hold the name twice nor pay for an empty string.
+  std::unique_ptr<const std::string> name_;
+  ClientProfile profile_;
 };
 
 }  // namespace durabletask::internal

@@ -64,7 +64,7 @@ Result<std::shared_ptr<ClientCore>> FactoryState::CreateCore(const std::string& 
                                                              const ConfigureOptions* extra) {
   Result<ClientOptions> options = Compose(name, extra);
   if (!options.ok()) return options.status();
-  return ClientCore::Create(name, std::move(options).value(), pool_, metrics_);
+  return ClientCore::Create(name, std::move(options).value(), pool_, metrics_, &profiles_);
 }
 
 void FactoryState::AddForAll(ConfigureOptions configure) {

@@ -1,5 +1,5 @@
 // The shared state behind a factory and a provider: the transport choice, named
-// configuration, the channel pool and the metrics.
+// configuration, the channel pool, the client profiles and the metrics.
 #ifndef DURABLETASK_SRC_FACTORY_FACTORY_STATE_H_
 #define DURABLETASK_SRC_FACTORY_FACTORY_STATE_H_
 
@@ -46,6 +46,7 @@ class FactoryState {
   FactoryConfiguration configuration_;
   std::shared_ptr<Metrics> metrics_;
   std::shared_ptr<ChannelPool> pool_;
+  ProfileTable profiles_;
 };
 
 }  // namespace durabletask::internal

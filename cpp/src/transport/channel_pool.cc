@@ -1,5 +1,6 @@
 #include "transport/channel_pool.h"
 
+#include <utility>
 #include <vector>
 
 #include "common/logging.h"
@@ -90,10 +91,24 @@ std::string ChannelSettings::Key() const {
   return key;
 }
 
-ChannelLease::~ChannelLease() {
-  stub_.reset();
-  channel_.reset();
-  pool_->Release(*key_);
+ChannelLease::ChannelLease(ChannelLease&& other) noexcept
+    : pool_(std::move(other.pool_)), entry_(std::exchange(other.entry_, nullptr)) {}
+
+ChannelLease& ChannelLease::operator=(ChannelLease&& other) noexcept {
+  if (this != &other) {
+    Release();
+    pool_ = std::move(other.pool_);
+    entry_ = std::exchange(other.entry_, nullptr);
+  }
+  return *this;
+}
+
+void ChannelLease::Release() {
+  if (entry_ == nullptr) return;
+  std::shared_ptr<ChannelPool> pool = std::move(pool_);
+  const std::string& key = entry_->first;
+  entry_ = nullptr;
+  pool->Release(key);
 }
 
 std::shared_ptr<ChannelPool> ChannelPool::Create(std::shared_ptr<Metrics> metrics,
@@ -122,12 +137,12 @@ ChannelPool::~ChannelPool() {
   }
 }
 
-std::shared_ptr<ChannelLease> ChannelPool::Acquire(const ChannelSettings& settings) {
+ChannelLease ChannelPool::Acquire(const ChannelSettings& settings) {
   std::string key = settings.Key();
   std::unique_lock<std::mutex> lock(mutex_);
   auto found = entries_.find(key);
   if (found == entries_.end()) {
-    Entry entry;
+    PooledChannel entry;
     entry.channel = MakeChannel(settings);
     entry.stub = stub_maker_(entry.channel);
     found = entries_.emplace(key, std::move(entry)).first;
@@ -138,12 +153,11 @@ std::shared_ptr<ChannelLease> ChannelPool::Acquire(const ChannelSettings& settin
     }
   }
   ++found->second.leases;
-  return std::make_shared<ChannelLease>(shared_from_this(), &found->first, found->second.channel,
-                                        found->second.stub);
+  return ChannelLease(shared_from_this(), &*found);
 }
 
 void ChannelPool::Release(const std::string& key) {
-  std::map<std::string, Entry> closed;
+  std::map<std::string, PooledChannel> closed;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     auto found = entries_.find(key);
@@ -164,7 +178,7 @@ void ChannelPool::Release(const std::string& key) {
 }
 
 int ChannelPool::CloseIdleLocked(std::chrono::steady_clock::time_point now,
-                                 std::map<std::string, Entry>* closed) {
+                                 std::map<std::string, PooledChannel>* closed) {
   int count = 0;
   for (auto it = entries_.begin(); it != entries_.end();) {
     if (it->second.leases == 0 && now - it->second.idle_since >= idle_timeout_) {
@@ -184,7 +198,7 @@ int ChannelPool::CloseIdleLocked(std::chrono::steady_clock::time_point now,
 }
 
 int ChannelPool::CloseIdle() {
-  std::map<std::string, Entry> closed;
+  std::map<std::string, PooledChannel> closed;
   std::lock_guard<std::mutex> lock(mutex_);
   return CloseIdleLocked(std::chrono::steady_clock::now(), &closed);
 }
@@ -202,7 +216,7 @@ void ChannelPool::SweepLoop() {
     sweep_wakeup_.wait_until(lock, wake);
     if (stopping_) break;
 
-    std::map<std::string, Entry> closed;
+    std::map<std::string, PooledChannel> closed;
     CloseIdleLocked(std::chrono::steady_clock::now(), &closed);
     lock.unlock();
     closed.clear();

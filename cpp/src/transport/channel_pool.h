@@ -40,31 +40,45 @@ struct ChannelSettings {
   std::string Key() const;
 };
 
+// A channel in the pool, shared by the clients that hold a lease on it.
+struct PooledChannel {
+  std::shared_ptr<grpc::Channel> channel;
+  std::shared_ptr<StubInterface> stub;
+  int leases = 0;
+  std::chrono::steady_clock::time_point idle_since;
+};
+
 class ChannelPool;
 
-// One client's claim on a pooled channel; releasing it may let the channel close.
+// One client's claim on a pooled channel; releasing it may let the channel close. A
+// lease is a small value that lives inside the connection holding it. Empty once moved
+// from or released.
 class ChannelLease {
  public:
-  // `key` is the pool's own copy, which lives as long as any lease on its channel.
-  ChannelLease(std::shared_ptr<ChannelPool> pool, const std::string* key,
-               std::shared_ptr<grpc::Channel> channel, std::shared_ptr<StubInterface> stub)
-      : pool_(std::move(pool)), key_(key), channel_(std::move(channel)),
-        stub_(std::move(stub)) {}
-  ~ChannelLease();
-  ChannelLease(const ChannelLease&) = delete;
-  ChannelLease& operator=(const ChannelLease&) = delete;
+  ChannelLease() = default;
+  ChannelLease(ChannelLease&& other) noexcept;
+  ChannelLease& operator=(ChannelLease&& other) noexcept;
+  ~ChannelLease() { Release(); }
 
-  StubInterface* stub() const { return stub_.get(); }
-  grpc::Channel* channel() const { return channel_.get(); }
-  const std::string& key() const { return *key_; }
+  // The channel and its stub do not change while a lease is held, so reading them needs
+  // no lock.
+  StubInterface* stub() const { return entry_->second.stub.get(); }
+  grpc::Channel* channel() const { return entry_->second.channel.get(); }
+  const std::string& key() const { return entry_->first; }
+
+  // Gives the claim back now.
+  void Release();
 
  private:
+  friend class ChannelPool;
+  using Entry = std::pair<const std::string, PooledChannel>;
+  ChannelLease(std::shared_ptr<ChannelPool> pool, const Entry* entry)
+      : pool_(std::move(pool)), entry_(entry) {}
+
   std::shared_ptr<ChannelPool> pool_;
-  // Borrowed, not copied: every client holds a lease, and a key carries the endpoint's
-  // TLS material, so a copy per lease would cost each client kilobytes.
-  const std::string* key_;
-  std::shared_ptr<grpc::Channel> channel_;
-  std::shared_ptr<StubInterface> stub_;
+  // The pool's own entry, key included: every client holds a lease, and a key carries the
+  // endpoint's TLS material, so a copy per lease would cost each client kilobytes.
+  const Entry* entry_ = nullptr;
 };
 
 // Builds the stub for a channel. Tests swap it to inject faults.
@@ -80,7 +94,7 @@ class ChannelPool : public std::enable_shared_from_this<ChannelPool> {
                                              std::chrono::milliseconds idle_timeout);
   ~ChannelPool();
 
-  std::shared_ptr<ChannelLease> Acquire(const ChannelSettings& settings);
+  ChannelLease Acquire(const ChannelSettings& settings);
 
   void SetIdleTimeout(std::chrono::milliseconds timeout);
   void SetStubMaker(StubMaker maker);
@@ -90,23 +104,17 @@ class ChannelPool : public std::enable_shared_from_this<ChannelPool> {
 
  private:
   friend class ChannelLease;
-  struct Entry {
-    std::shared_ptr<grpc::Channel> channel;
-    std::shared_ptr<StubInterface> stub;
-    int leases = 0;
-    std::chrono::steady_clock::time_point idle_since;
-  };
 
   ChannelPool(std::shared_ptr<Metrics> metrics, std::chrono::milliseconds idle_timeout);
   void Release(const std::string& key);
   int CloseIdleLocked(std::chrono::steady_clock::time_point now,
-                      std::map<std::string, Entry>* closed);
+                      std::map<std::string, PooledChannel>* closed);
   void SweepLoop();
 
   std::shared_ptr<Metrics> metrics_;
   mutable std::mutex mutex_;
   std::condition_variable sweep_wakeup_;
-  std::map<std::string, Entry> entries_;
+  std::map<std::string, PooledChannel> entries_;
   std::chrono::milliseconds idle_timeout_;
   StubMaker stub_maker_;
   std::thread sweeper_;

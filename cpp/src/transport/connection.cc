@@ -148,7 +148,7 @@ void Connection::Unregister(InflightCall* call) {
   }
   if (call->next_ != nullptr) call->next_->previous_ = call->previous_;
   call->previous_ = call->next_ = nullptr;
-  if (--inflight_count_ == 0) drained_.notify_all();
+  if (--inflight_count_ == 0 && drained_) drained_->notify_all();
 }
 
 void Connection::Close() {
@@ -172,8 +172,9 @@ void Connection::Close() {
   // Closed from inside one of its own completion callbacks, the connection must not
   // wait: gRPC may queue the cancelled calls' completions on this very thread, behind
   // the callback that is waiting. Those completions then run after Close() returns.
-  if (current_callback_connection == this) return;
-  drained_.wait(lock, [this] { return inflight_count_ + posted_count_ == 0; });
+  if (current_callback_connection == this || inflight_count_ + posted_count_ == 0) return;
+  if (!drained_) drained_ = std::make_unique<std::condition_variable>();
+  drained_->wait(lock, [this] { return inflight_count_ + posted_count_ == 0; });
 }
 
 void Connection::PostCompletion(std::function<void()> action) {
@@ -188,7 +189,7 @@ void Connection::PostCompletion(std::function<void()> action) {
     }
     std::lock_guard<std::mutex> lock(self->mutex_);
     --self->posted_count_;
-    self->drained_.notify_all();
+    if (self->drained_) self->drained_->notify_all();
   });
 }
 

@@ -68,13 +68,12 @@ struct CallSettings {
 // Thread safety: every method may be called from any thread.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(std::shared_ptr<ChannelLease> lease, CallSettings settings,
-             std::shared_ptr<Metrics> metrics)
+  Connection(ChannelLease lease, CallSettings settings, std::shared_ptr<Metrics> metrics)
       : lease_(std::move(lease)), settings_(std::move(settings)), metrics_(std::move(metrics)) {}
   ~Connection();
 
   const std::string& task_hub() const { return settings_.task_hub; }
-  StubInterface* stub() const { return lease_->stub(); }
+  StubInterface* stub() const { return lease_.stub(); }
   Metrics* metrics() const { return metrics_.get(); }
 
   // The deadline of a call given the caller's options and the client's default.
@@ -140,12 +139,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
                   CallPolicy<typename Rpc::Request> policy, Done done);
 
  private:
-  std::shared_ptr<ChannelLease> lease_;
+  ChannelLease lease_;
   CallSettings settings_;
   std::shared_ptr<Metrics> metrics_;
 
   mutable std::mutex mutex_;
-  std::condition_variable drained_;
+  // Made by the first Close() that has to wait for calls: most connections never do, and
+  // every client has one.
+  std::unique_ptr<std::condition_variable> drained_;
   InflightCall* inflight_ = nullptr;
   int inflight_count_ = 0;
   int posted_count_ = 0;
