@@ -4,6 +4,7 @@
 #ifndef DURABLETASK_SRC_TRANSPORT_CONNECTION_H_
 #define DURABLETASK_SRC_TRANSPORT_CONNECTION_H_
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -188,7 +189,8 @@ class SyncCall final : public InflightCall {
   std::mutex mutex;
   std::condition_variable wakeup;
   grpc::ClientContext* context = nullptr;
-  bool cancelled = false;
+  // Written under `mutex`; atomic because the calling thread also reads it without.
+  std::atomic<bool> cancelled{false};
 };
 
 template <typename Rpc>
@@ -241,7 +243,7 @@ Status Connection::Unary(const typename Rpc::Request& request, typename Rpc::Res
       }
       if (metrics_) metrics_->Retry();
       std::unique_lock<std::mutex> lock(call.mutex);
-      call.wakeup.wait_until(lock, wake, [&call] { return call.cancelled; });
+      call.wakeup.wait_until(lock, wake, [&call] { return call.cancelled.load(); });
       continue;
     }
     if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED &&
