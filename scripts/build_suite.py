@@ -18,6 +18,10 @@ def introspect(build_dir, what):
 
 def main():
     build_dir, suites = sys.argv[1], set(sys.argv[2:])
+    # Regenerates the build first if a meson.build changed, so that the introspection
+    # below knows every target and test.
+    subprocess.run(["ninja", "-C", build_dir, "build.ninja"], check=True,
+                   stdout=subprocess.DEVNULL)
     targets = {target["id"]: target for target in introspect(build_dir, "targets")}
     by_file = {os.path.realpath(name): target for target in targets.values()
                for name in target["filename"]}
