@@ -96,6 +96,44 @@ TEST(CancellationSource, CallbackMayUnregisterItselfWithoutDeadlock) {
   EXPECT_TRUE(ran);
 }
 
+
+TEST(CancellationSource, StaleIdDoesNotUnregisterTheCallbackThatReusedItsPlace) {
+  CancellationSource source;
+  CancellationToken token = source.token();
+  bool first_ran = false;
+  bool second_ran = false;
+  std::uint64_t first = token.Register([&first_ran] { first_ran = true; });
+  token.Unregister(first);
+  std::uint64_t second = token.Register([&second_ran] { second_ran = true; });
+  EXPECT_NE(second, first);
+
+  token.Unregister(first);  // stale: must leave the second callback registered
+  source.Cancel();
+  EXPECT_FALSE(first_ran);
+  EXPECT_TRUE(second_ran);
+}
+
+TEST(CancellationSource, ManyRegistrationsComeAndGoAndOnlyTheLiveOnesRun) {
+  CancellationSource source;
+  CancellationToken token = source.token();
+  std::vector<int> runs(200, 0);
+  std::vector<std::uint64_t> ids(runs.size(), 0);
+  for (int round = 0; round < 3; ++round) {
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      ids[i] = token.Register([&runs, i] { ++runs[i]; });
+      ASSERT_NE(ids[i], 0u);
+    }
+    // All go at the end of a round, so the next round reuses their places.
+    for (std::size_t i = 0; i < runs.size(); ++i) token.Unregister(ids[i]);
+  }
+  for (std::size_t i = 0; i < runs.size(); i += 2) {
+    ids[i] = token.Register([&runs, i] { ++runs[i]; });
+  }
+  source.Cancel();
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    EXPECT_EQ(runs[i], i % 2 == 0 ? 1 : 0) << "registration " << i;
+  }
+}
 class CancelledCalls : public ::testing::Test {
  protected:
   void SetUp() override {

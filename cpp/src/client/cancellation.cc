@@ -1,27 +1,39 @@
 #include "durabletask/cancellation.h"
 
+#include <atomic>
 #include <condition_variable>
-#include <map>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace durabletask {
 namespace internal {
 
+// Registrations live in slots that are reused, so that registering and unregistering a
+// callback, which every call with a cancellation does, allocates nothing once the slots
+// have grown to the number of calls in flight. An id is the slot's index and its
+// generation, so a stale id never reaches a slot's later tenant.
 class CancellationState {
  public:
-  bool IsCancelled() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return cancelled_;
-  }
+  bool IsCancelled() const { return cancelled_.load(std::memory_order_acquire); }
 
   std::uint64_t Register(std::function<void()> callback) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (!cancelled_) {
-        std::uint64_t id = next_id_++;
-        callbacks_.emplace(id, std::move(callback));
-        return id;
+      if (!cancelled_.load(std::memory_order_relaxed)) {
+        std::uint32_t index;
+        if (free_.empty()) {
+          index = static_cast<std::uint32_t>(slots_.size());
+          slots_.emplace_back();
+        } else {
+          index = free_.back();
+          free_.pop_back();
+        }
+        Slot& slot = slots_[index];
+        if (++slot.generation == 0) slot.generation = 1;  // ids are never 0
+        slot.callback = std::move(callback);
+        slot.active = true;
+        return (static_cast<std::uint64_t>(slot.generation) << 32) | index;
       }
     }
     callback();
@@ -29,8 +41,19 @@ class CancellationState {
   }
 
   void Unregister(std::uint64_t id) {
+    auto index = static_cast<std::uint32_t>(id & 0xFFFFFFFFu);
+    auto generation = static_cast<std::uint32_t>(id >> 32);
+    std::function<void()> released;
     std::unique_lock<std::mutex> lock(mutex_);
-    if (callbacks_.erase(id) != 0) return;
+    if (index < slots_.size() && slots_[index].active && slots_[index].generation == generation) {
+      Slot& slot = slots_[index];
+      slot.active = false;
+      released = std::move(slot.callback);
+      slot.callback = nullptr;
+      free_.push_back(index);
+      lock.unlock();
+      return;  // `released` is destroyed outside the lock
+    }
     // The callback may be running now on the cancelling thread: wait it out, unless this
     // is that thread (a callback unregistering itself or a sibling).
     if (dispatching_ && dispatcher_ != std::this_thread::get_id()) {
@@ -39,18 +62,18 @@ class CancellationState {
   }
 
   void Cancel() {
-    std::map<std::uint64_t, std::function<void()>> callbacks;
+    std::vector<Slot> slots;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (cancelled_) return;
-      cancelled_ = true;
+      if (cancelled_.load(std::memory_order_relaxed)) return;
+      cancelled_.store(true, std::memory_order_release);
       dispatching_ = true;
       dispatcher_ = std::this_thread::get_id();
-      callbacks.swap(callbacks_);
+      slots.swap(slots_);
+      free_.clear();
     }
-    for (auto& [id, callback] : callbacks) {
-      (void)id;
-      callback();
+    for (Slot& slot : slots) {
+      if (slot.active) slot.callback();
     }
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -60,13 +83,20 @@ class CancellationState {
   }
 
  private:
+  struct Slot {
+    std::uint32_t generation = 0;
+    bool active = false;
+    std::function<void()> callback;
+  };
+
   std::mutex mutex_;
   std::condition_variable dispatched_;
-  bool cancelled_ = false;
+  // Written under mutex_; read without it by IsCancelled, which every call asks.
+  std::atomic<bool> cancelled_{false};
   bool dispatching_ = false;
   std::thread::id dispatcher_;
-  std::uint64_t next_id_ = 1;
-  std::map<std::uint64_t, std::function<void()>> callbacks_;
+  std::vector<Slot> slots_;
+  std::vector<std::uint32_t> free_;
 };
 
 }  // namespace internal

@@ -135,7 +135,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // `done(Status, Response&)` runs exactly once, on a gRPC thread. It is kept inside the
   // call object, so a callable of any type costs no allocation of its own.
   template <typename Rpc, typename Done>
-  void UnaryAsync(typename Rpc::Request request, const Deadline& caller_deadline,
+  void UnaryAsync(typename Rpc::Request&& request, const Deadline& caller_deadline,
                   const CancellationToken& cancellation,
                   CallPolicy<typename Rpc::Request> policy, Done done);
 
@@ -275,7 +275,8 @@ class AsyncUnaryCall final : public InflightCall {
   using Request = typename Rpc::Request;
   using Response = typename Rpc::Response;
 
-  AsyncUnaryCall(std::shared_ptr<Connection> connection, Request request, Deadline deadline,
+  // The request is moved in once: a protobuf move is a swap plus an empty message.
+  AsyncUnaryCall(std::shared_ptr<Connection> connection, Request&& request, Deadline deadline,
                  CancellationToken cancellation, CallPolicy<Request> policy, Done done)
       : connection_(std::move(connection)), request_(std::move(request)),
         deadline_(deadline), cancellation_(std::move(cancellation)),
@@ -296,15 +297,17 @@ class AsyncUnaryCall final : public InflightCall {
 
   void Cancel() override {
     std::shared_ptr<InflightCall> keep_alive = shared_from_this();
-    std::shared_ptr<grpc::ClientContext> context;
+    grpc::ClientContext* context;
+    std::shared_ptr<grpc::ClientContext> keep_context;
     std::shared_ptr<grpc::Alarm> alarm;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       cancelled_ = true;
       context = context_;
+      keep_context = later_context_;
       alarm = alarm_;
     }
-    if (context) context->TryCancel();
+    if (context != nullptr) context->TryCancel();
     if (alarm) alarm->Cancel();
   }
 
@@ -317,11 +320,19 @@ class AsyncUnaryCall final : public InflightCall {
     // thread that started the call. Cancellation wins over the deadline, and both over
     // a failure to prepare the headers.
     bool past_deadline = IsPastDeadline(deadline_);
-    std::shared_ptr<grpc::ClientContext> context;
+    grpc::ClientContext* context = nullptr;
+    std::shared_ptr<grpc::ClientContext> later_context;
     Status prepared;
     if (!past_deadline) {
-      context = std::make_shared<grpc::ClientContext>();
-      prepared = connection_->PrepareContext(context.get(), deadline_);
+      // A context serves one attempt only. The first lives inside the call object; a
+      // retry's is shared, so that a Cancel() still using the previous one keeps it.
+      if (!first_context_) {
+        context = &first_context_.emplace();
+      } else {
+        later_context = std::make_shared<grpc::ClientContext>();
+        context = later_context.get();
+      }
+      prepared = connection_->PrepareContext(context, deadline_);
     }
     bool cancelled;
     {
@@ -329,7 +340,10 @@ class AsyncUnaryCall final : public InflightCall {
       ++attempt_;
       cancelled = cancelled_ || cancellation_.IsCancelled();
       // From here on a Cancel() finds the context and cancels the call in gRPC.
-      if (!cancelled && !past_deadline && prepared.ok()) context_ = context;
+      if (!cancelled && !past_deadline && prepared.ok()) {
+        context_ = context;
+        later_context_ = std::move(later_context);
+      }
     }
     if (cancelled) {
       FinishSoon(connection_->Outcome<Rpc>(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"),
@@ -341,7 +355,7 @@ class AsyncUnaryCall final : public InflightCall {
     } else if (!prepared.ok()) {
       FinishSoon(std::move(prepared));
     } else {
-      Rpc::Start(connection_->stub(), context.get(), &request_, &response_,
+      Rpc::Start(connection_->stub(), context, &request_, &response_,
                  [this](grpc::Status status) { OnDone(std::move(status)); });
     }
   }
@@ -414,7 +428,10 @@ class AsyncUnaryCall final : public InflightCall {
 
   std::shared_ptr<AsyncUnaryCall> self_;
   std::mutex mutex_;
-  std::shared_ptr<grpc::ClientContext> context_;
+  // The context of the attempt in flight: first_context_, or later_context_ for a retry.
+  grpc::ClientContext* context_ = nullptr;
+  std::optional<grpc::ClientContext> first_context_;
+  std::shared_ptr<grpc::ClientContext> later_context_;
   std::shared_ptr<grpc::Alarm> alarm_;
   bool cancelled_ = false;
   int attempt_ = 0;
@@ -422,7 +439,7 @@ class AsyncUnaryCall final : public InflightCall {
 };
 
 template <typename Rpc, typename Done>
-void Connection::UnaryAsync(typename Rpc::Request request, const Deadline& caller_deadline,
+void Connection::UnaryAsync(typename Rpc::Request&& request, const Deadline& caller_deadline,
                             const CancellationToken& cancellation,
                             CallPolicy<typename Rpc::Request> policy, Done done) {
   AnchorCallbackQueue();
