@@ -207,11 +207,15 @@ def targets(data, write):
     write("| --- | --- | --- |")
     plain_factor = ratio(raw_plain, ours_plain)
     tls_factor = ratio(raw_tls, ours_tls)
+    ceiling_plain = ratio(raw_plain, data.new_hub_median("raw-shared-channel"))
+    ceiling_tls = ratio(raw_tls, data.new_hub_median("raw-shared-channel", "tls"))
     write(f"| new hub, plaintext: ≥ {NEW_HUB_PLAINTEXT_FACTOR}x lower than channel-per-client | "
-          f"{micros(ours_plain)} µs vs {micros(raw_plain)} µs median: {factor(plain_factor)} | "
+          f"{micros(ours_plain)} µs vs {micros(raw_plain)} µs median: {factor(plain_factor)}; "
+          f"the ceiling, the raw stub on a shared channel: {factor(ceiling_plain)} | "
           f"{verdict(plain_factor and plain_factor >= NEW_HUB_PLAINTEXT_FACTOR)} |")
     write(f"| new hub, TLS: ≥ {NEW_HUB_TLS_FACTOR}x lower than channel-per-client | "
-          f"{micros(ours_tls)} µs vs {micros(raw_tls)} µs median: {factor(tls_factor)} | "
+          f"{micros(ours_tls)} µs vs {micros(raw_tls)} µs median: {factor(tls_factor)}; "
+          f"the ceiling: {factor(ceiling_tls)} | "
           f"{verdict(tls_factor and tls_factor >= NEW_HUB_TLS_FACTOR)} |")
     ahead = [ratio(d, ours_plain) for d in dotnet_plain] + [ratio(d, ours_tls) for d in dotnet_tls]
     ahead_known = [a for a in ahead if a is not None]
@@ -236,14 +240,18 @@ def targets(data, write):
     counted_text = (f"; client instructions per call {counted:.3f}x the raw stub's"
                     if counted else "")
     counted_same = instruction_ratio(data, "cpp-async", "raw-callback-ua")
-    counted_same_text = f", {counted_same:.3f}x" if counted_same else ""
+    counted_same_text = (f"; client instructions per call {counted_same:.3f}x that stub's"
+                         if counted_same else "")
     write(f"| throughput, 64 in flight: ≥ {THROUGHPUT_SHARE:.0%} of the raw stub | cpp-async "
           f"{number(data.rate('cpp-async', 64))}/s vs raw-callback "
           f"{number(data.rate('raw-callback', 64))}/s: {percent(async64)} (median of the "
-          f"rounds' ratios){counted_text}; against the raw stub sending the same headers "
-          f"(raw-callback-ua, {number(data.rate('raw-callback-ua', 64))}/s): "
-          f"{percent(async64_same_headers)}{counted_same_text} | "
+          f"rounds' ratios){counted_text} | "
           f"{verdict(async64 and async64 >= THROUGHPUT_SHARE)} |")
+    write(f"| the same, against the raw stub sending the same headers (`taskhub` and the "
+          f"`x-user-agent` every Durable Task client sends) | cpp-async vs raw-callback-ua "
+          f"{number(data.rate('raw-callback-ua', 64))}/s: {percent(async64_same_headers)}"
+          f"{counted_same_text} | "
+          f"{verdict(async64_same_headers and async64_same_headers >= THROUGHPUT_SHARE)} |")
     write(f"| throughput: ahead of Microsoft's .NET client | 64 in flight {factor(dotnet64)}, "
           f"1 in flight {factor(dotnet1)} | {verdict(dotnet64 and dotnet1 and min(dotnet64, dotnet1) > 1)} |")
     native_memory = [r for r in data.records if r.get("scenario") == "memory"

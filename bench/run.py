@@ -26,10 +26,11 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 
 # Hubs and durations of a full run, and of a quick one (for trying the bench out).
-# Throughput runs in four rounds of 2.5 s per contender and concurrency (10 s measured
-# in all), so that a burst of outside load spoils one round rather than a whole figure.
+# Throughput runs in eight rounds of 1.5 s per contender and concurrency (12 s measured
+# in all), so that a burst of outside load spoils one round rather than a whole figure,
+# and a comparison is the median of eight ratios taken within rounds.
 FULL = dict(new_hubs=200, new_hub_warmup=20, many_hubs=1000, events_per_hub=10,
-            memory_clients=10000, rounds=4, round_ms=2500, warmup_ms=700,
+            memory_clients=10000, rounds=8, round_ms=1500, warmup_ms=700,
             e2e_hubs=200, e2e_rounds=2, e2e_round_ms=2500)
 QUICK = dict(new_hubs=50, new_hub_warmup=5, many_hubs=100, events_per_hub=10,
              memory_clients=2000, rounds=2, round_ms=1000, warmup_ms=300,

@@ -102,7 +102,8 @@ TEST(FactorySidecar, WebhookEventsReachTheWaitingOrchestrationInTheirHubAndOnlyT
     }
     EXPECT_EQ(count, kEventsPerHub) << hub << " received " << output;
     for (const auto& other : hubs) {
-      if (other != hub) EXPECT_EQ(output.find("\"" + other + "-"), std::string::npos) << output;
+      if (other == hub) continue;
+      EXPECT_EQ(output.find("\"" + other + "-"), std::string::npos) << output;
     }
   }
   MetricsSnapshot metrics = factory->Metrics();

@@ -12,9 +12,18 @@ namespace durabletask {
 namespace {
 
 using internal::ClientProfile;
+using internal::Profile;
 using internal::ProfileTable;
 using std::chrono::milliseconds;
+using unit::HasCode;
 using unit::IsOk;
+
+// Interns valid options, which always succeeds.
+ClientProfile Interned(ProfileTable& table, const ClientOptions& options) {
+  Result<ClientProfile> profile = table.Intern(options);
+  EXPECT_THAT(profile, IsOk());
+  return profile.ok() ? *profile : nullptr;
+}
 
 TEST(ProfileTable, EqualOptionsShareOneProfile) {
   ProfileTable table;
@@ -22,10 +31,10 @@ TEST(ProfileTable, EqualOptionsShareOneProfile) {
   options.address = "https://scheduler.example:443";
   options.tls.root_certificates_pem = "-----BEGIN CERTIFICATE-----\nroots\n";
 
-  ClientProfile first = table.Intern(options);
-  ClientProfile second = table.Intern(options);
+  ClientProfile first = Interned(table, options);
+  ClientProfile second = Interned(table, options);
   EXPECT_EQ(first, second);
-  EXPECT_EQ(first->tls.root_certificates_pem, options.tls.root_certificates_pem);
+  EXPECT_EQ(first->options.tls.root_certificates_pem, options.tls.root_certificates_pem);
   EXPECT_EQ(table.size(), 1u);
 }
 
@@ -55,12 +64,12 @@ TEST(ProfileTable, OptionsThatDifferInAnyFieldGetProfilesOfTheirOwn) {
       [](ClientOptions& o) { o.max_receive_message_size = 8 << 20; },
   };
   ProfileTable table;
-  ClientProfile base = table.Intern(ClientOptions());
+  ClientProfile base = Interned(table, ClientOptions());
   std::vector<ClientProfile> held;
   for (size_t i = 0; i < changes.size(); ++i) {
     ClientOptions changed;
     changes[i](changed);
-    held.push_back(table.Intern(changed));
+    held.push_back(Interned(table, changed));
     EXPECT_NE(held.back(), base) << "change " << i;
   }
   EXPECT_EQ(table.size(), changes.size() + 1);
@@ -74,7 +83,7 @@ TEST(ProfileTable, StringFieldsCannotBleedIntoEachOther) {
   ClientOptions second;
   second.user_agent_suffix = "a";
   second.default_version = "bc";
-  EXPECT_NE(table.Intern(first), table.Intern(second));
+  EXPECT_NE(Interned(table, first), Interned(table, second));
 }
 
 TEST(ProfileTable, OptionsWithATokenProviderAreNeverShared) {
@@ -82,10 +91,10 @@ TEST(ProfileTable, OptionsWithATokenProviderAreNeverShared) {
   ClientOptions options;
   options.token_provider = [] { return Result<AccessToken>(AccessToken{"t"}); };
 
-  ClientProfile first = table.Intern(options);
-  ClientProfile second = table.Intern(options);
+  ClientProfile first = Interned(table, options);
+  ClientProfile second = Interned(table, options);
   EXPECT_NE(first, second);
-  EXPECT_TRUE(static_cast<bool>(first->token_provider));
+  EXPECT_TRUE(static_cast<bool>(first->options.token_provider));
   EXPECT_EQ(table.size(), 0u);
 }
 
@@ -93,12 +102,12 @@ TEST(ProfileTable, ProfilesNoClientUsesAreReleasedAndForgotten) {
   ProfileTable table;
   ClientOptions options;
   options.tls.root_certificates_pem = "roots";
-  std::weak_ptr<const ClientOptions> released = table.Intern(options);
+  std::weak_ptr<const Profile> released = Interned(table, options);
   EXPECT_TRUE(released.expired());
 
   for (int i = 0; i < 1000; ++i) {
     options.default_version = std::to_string(i);
-    table.Intern(options);
+    Interned(table, options);
   }
   EXPECT_LE(table.size(), 32u);
 }
@@ -142,6 +151,54 @@ TEST(ClientProfiles, ConfiguredTaskHubKeepsTheNameApart) {
   EXPECT_EQ((*client)->name(), "orders");
   EXPECT_EQ((*client)->task_hub(), "shared-hub");
   EXPECT_EQ((*client)->options().task_hub, "shared-hub");
+}
+
+TEST(ClientProfiles, ANewTaskHubOnSharedOptionsIsStillChecked) {
+  Result<std::shared_ptr<ClientFactory>> factory =
+      ClientFactoryBuilder().UseGrpc(ClientOptions()).BuildFactory();
+  ASSERT_THAT(factory, IsOk());
+  ASSERT_THAT((*factory)->CreateClient("alpha"), IsOk());
+
+  // Same options as alpha's apart from the hub, so its profile is found and reused.
+  Result<std::unique_ptr<Client>> bad = (*factory)->CreateClient(
+      "beta", [](ClientOptions& options) { options.task_hub = "tab\there"; });
+  EXPECT_THAT(bad, HasCode(StatusCode::kInvalidArgument));
+  EXPECT_THAT(bad.status().message(), ::testing::HasSubstr("task hub name"));
+
+  Result<std::unique_ptr<Client>> long_hub = (*factory)->CreateClient(
+      "gamma", [](ClientOptions& options) { options.task_hub = std::string(257, 'h'); });
+  EXPECT_THAT(long_hub, HasCode(StatusCode::kInvalidArgument));
+  EXPECT_THAT(long_hub.status().message(), ::testing::HasSubstr("257 bytes"));
+}
+
+TEST(ClientProfiles, OptionsThatDifferFromAnExistingProfileAreValidatedInFull) {
+  Result<std::shared_ptr<ClientFactory>> factory =
+      ClientFactoryBuilder().UseGrpc(ClientOptions()).BuildFactory();
+  ASSERT_THAT(factory, IsOk());
+  ASSERT_THAT((*factory)->CreateClient("alpha"), IsOk());
+
+  Result<std::unique_ptr<Client>> bad = (*factory)->CreateClient(
+      "alpha", [](ClientOptions& options) { options.tls.root_certificates_pem = "roots"; });
+  EXPECT_THAT(bad, HasCode(StatusCode::kInvalidArgument));
+  EXPECT_THAT(bad.status().message(), ::testing::HasSubstr("plaintext"));
+}
+
+TEST(ClientProfiles, ClientsOfOneProfileShareOneChannelAndKeepTheirSuffix) {
+  ClientOptions base;
+  base.user_agent_suffix = "orders/2";
+  Result<std::shared_ptr<ClientFactory>> factory =
+      ClientFactoryBuilder().UseGrpc(base).BuildFactory();
+  ASSERT_THAT(factory, IsOk());
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < 5; ++i) {
+    Result<std::unique_ptr<Client>> client = (*factory)->CreateClient("hub-" + std::to_string(i));
+    ASSERT_THAT(client, IsOk());
+    clients.push_back(std::move(client).value());
+  }
+  EXPECT_EQ((*factory)->Metrics().channels_opened, 1u);
+  for (const auto& client : clients) {
+    EXPECT_EQ(client->options().user_agent_suffix, "orders/2");
+  }
 }
 
 }  // namespace

@@ -14,10 +14,22 @@
 
 namespace durabletask::internal {
 
-// A client's options apart from its task hub (which is empty here). Clients whose options
-// differ only in the task hub can share one profile, so that strings such as the TLS
-// material are held once instead of once per client.
-using ClientProfile = std::shared_ptr<const ClientOptions>;
+// What the clients of one set of options share: the options apart from the task hub
+// (which is empty here), and what is derived from them once for all those clients: the
+// channel settings and their key, and the user agent. Clients whose options differ only
+// in the task hub share one profile, so that strings such as the TLS material are held
+// once instead of once per client, and a client for a new task hub skips the work of
+// validating and deriving again what an earlier client's profile already holds.
+struct Profile {
+  ClientOptions options;
+  ChannelSettings channel;
+  std::string channel_key;
+  std::shared_ptr<const std::string> user_agent;
+};
+using ClientProfile = std::shared_ptr<const Profile>;
+
+// Checks what ValidateOptions checks of a task hub name alone.
+Status ValidateTaskHub(const std::string& task_hub);
 
 // Hands out one profile per distinct set of options, for as long as a client uses it.
 // Options with a token provider get a profile of their own: providers cannot be compared.
@@ -25,8 +37,19 @@ using ClientProfile = std::shared_ptr<const ClientOptions>;
 // Thread safety: every method may be called from any thread.
 class ProfileTable {
  public:
-  // `options.task_hub` must be empty.
-  ClientProfile Intern(ClientOptions options);
+  // A key that is equal exactly when two options are, the task hub and the token
+  // provider left out.
+  static std::string Key(const ClientOptions& options);
+  // The same, written into `key` (whose room is reused).
+  static void KeyInto(const ClientOptions& options, std::string* key);
+
+  // The live profile made for options with this key, or null.
+  ClientProfile Find(const std::string& key) const;
+
+  // The shared profile of `options`, whose task hub must be empty and which must be
+  // valid (ValidateOptions): made, and derived, now if no client holds one. `key` is
+  // Key(options) when the caller has it already, or empty.
+  Result<ClientProfile> Intern(ClientOptions options, std::string key = std::string());
 
   // Profiles known to the table, including ones no client uses any more that have not
   // been pruned yet.
@@ -34,7 +57,7 @@ class ProfileTable {
 
  private:
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, std::weak_ptr<const ClientOptions>> profiles_;
+  std::unordered_map<std::string, std::weak_ptr<const Profile>> profiles_;
   size_t prune_at_ = 16;
 };
 
@@ -52,7 +75,7 @@ class ClientCore : public Connection {
 
   const std::string& name() const { return name_ ? *name_ : task_hub(); }
   // The options apart from the task hub, shared with other clients.
-  const ClientOptions& profile() const { return *profile_; }
+  const ClientOptions& profile() const { return profile_->options; }
   // The options as given, task hub included: a copy.
   ClientOptions options() const;
   Connection* connection() { return this; }

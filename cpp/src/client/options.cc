@@ -4,6 +4,7 @@
 #include <sstream>
 #include <vector>
 
+#include "client/client_core.h"
 #include "common/text.h"
 #include "durabletask/options.h"
 #include "transport/address.h"
@@ -33,6 +34,18 @@ const char* const kAzureIdentityKinds[] = {
 
 }  // namespace
 
+namespace internal {
+
+Status ValidateTaskHub(const std::string& task_hub) {
+  if (task_hub.size() > kMaxTaskHubBytes) {
+    return Invalid("task hub name is " + std::to_string(task_hub.size()) +
+                   " bytes long; the limit is " + std::to_string(kMaxTaskHubBytes));
+  }
+  return CheckHeaderValue("task hub name", task_hub);
+}
+
+}  // namespace internal
+
 Status ValidateOptions(const ClientOptions& options) {
   Result<internal::ParsedAddress> address = internal::ParseAddress(options.address);
   if (!address.ok()) return address.status();
@@ -53,11 +66,7 @@ Status ValidateOptions(const ClientOptions& options) {
                    "' is plaintext; use https:// or set tls.enabled");
   }
 
-  if (options.task_hub.size() > internal::kMaxTaskHubBytes) {
-    return Invalid("task hub name is " + std::to_string(options.task_hub.size()) +
-                   " bytes long; the limit is " + std::to_string(internal::kMaxTaskHubBytes));
-  }
-  if (Status s = CheckHeaderValue("task hub name", options.task_hub); !s.ok()) return s;
+  if (Status s = internal::ValidateTaskHub(options.task_hub); !s.ok()) return s;
   if (Status s = CheckHeaderValue("user agent suffix", options.user_agent_suffix); !s.ok()) {
     return s;
   }

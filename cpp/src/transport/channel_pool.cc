@@ -138,7 +138,10 @@ ChannelPool::~ChannelPool() {
 }
 
 ChannelLease ChannelPool::Acquire(const ChannelSettings& settings) {
-  std::string key = settings.Key();
+  return Acquire(settings, settings.Key());
+}
+
+ChannelLease ChannelPool::Acquire(const ChannelSettings& settings, const std::string& key) {
   std::unique_lock<std::mutex> lock(mutex_);
   auto found = entries_.find(key);
   if (found == entries_.end()) {

@@ -95,6 +95,8 @@ class ChannelPool : public std::enable_shared_from_this<ChannelPool> {
   ~ChannelPool();
 
   ChannelLease Acquire(const ChannelSettings& settings);
+  // The same, for a caller that keeps `settings.Key()` at hand.
+  ChannelLease Acquire(const ChannelSettings& settings, const std::string& key);
 
   void SetIdleTimeout(std::chrono::milliseconds timeout);
   void SetStubMaker(StubMaker maker);

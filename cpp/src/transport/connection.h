@@ -399,9 +399,14 @@ class AsyncUnaryCall final : public InflightCall {
   }
 
   void FinishSoon(Status status) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    alarm_ = std::make_shared<grpc::Alarm>();
-    SetAlarm(*alarm_, std::chrono::system_clock::now(),
+    auto alarm = std::make_shared<grpc::Alarm>();
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      alarm_ = alarm;
+    }
+    // Not under mutex_: the alarm is due at once and its Finish may release this call on
+    // another thread before Set returns, so nothing of the call is touched after it.
+    SetAlarm(*alarm, std::chrono::system_clock::now(),
              [this, status = std::move(status)](bool) { Finish(status); });
   }
 
