@@ -47,10 +47,67 @@ def ratio(a, b):
     return a / b if a is not None and b else None
 
 
+def median(values):
+    values = sorted(v for v in values if v is not None)
+    if not values:
+        return None
+    middle = len(values) // 2
+    return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+
+
 class Records:
     def __init__(self, records):
-        self.records = records
+        self.raw_records = records
+        self.records, self.new_hub_rounds = self._merge_new_hub_rounds(records)
         self.throughput = self._aggregate_throughput()
+
+    @staticmethod
+    def _merge_new_hub_rounds(records):
+        """One new-hub record per server, contender and transport: each figure is the
+        median over the rounds of that round's figure, and the server's counts are per
+        round (the largest of the rounds). Also returns every round's median latency,
+        by (server, contender, transport), for ratios paired within a round."""
+        groups = defaultdict(list)
+        order = []
+        for record in records:
+            if record.get("scenario") == "new-hub":
+                key = (record["server"], record["contender"], record["transport"])
+                if key not in groups:
+                    order.append(key)
+                groups[key].append(record)
+        merged = {}
+        by_round = {}
+        for key in order:
+            rounds = groups[key]
+            record = dict(rounds[0])
+            record["rounds"] = len(rounds)
+            for stats in ("total_us", "create_us"):
+                record[stats] = {name: median(r[stats].get(name) for r in rounds)
+                                 for name in ("median", "p90", "p99")}
+                record[stats]["count"] = sum(r[stats].get("count", 0) for r in rounds)
+            for name in ("cold_first_us", "cpu_us_per_hub"):
+                record[name] = median(r.get(name) for r in rounds)
+            record["errors"] = sum(r.get("errors", 0) for r in rounds)
+            if all("server_seen" in r for r in rounds):
+                record["server_seen"] = {
+                    transport: {name: max(r["server_seen"][transport][name] for r in rounds)
+                                for name in ("connections", "task_hubs")}
+                    for transport in ("plaintext", "tls")}
+            merged[key] = record
+            by_round[key] = {r.get("round", i): r["total_us"]["median"]
+                             for i, r in enumerate(rounds)}
+        others = [r for r in records if r.get("scenario") != "new-hub"]
+        return [merged[key] for key in order] + others, by_round
+
+    def new_hub_factor(self, slower, faster, transport="plaintext", server="noop"):
+        """How many times lower `faster`'s new-hub median is than `slower`'s: the median,
+        over the rounds, of the ratio within a round."""
+        mine = self.new_hub_rounds.get((server, faster, transport))
+        theirs = self.new_hub_rounds.get((server, slower, transport))
+        if not mine or not theirs:
+            return None
+        return median(theirs[n] / value for n, value in mine.items()
+                      if value and theirs.get(n) is not None)
 
     def one(self, scenario, contender, server="noop", **fields):
         for record in self.records:
@@ -191,8 +248,6 @@ def targets(data, write):
     raw_tls = data.new_hub_median("raw-channel-per-client", "tls")
     ours_plain = data.new_hub_median("cpp-blocking")
     ours_tls = data.new_hub_median("cpp-blocking", "tls")
-    dotnet_plain = [data.new_hub_median(c) for c in ("dotnet-per-client", "dotnet-shared")]
-    dotnet_tls = [data.new_hub_median(c, "tls") for c in ("dotnet-per-client", "dotnet-shared")]
     memory = data.memory("cpp-factory")
     create = memory["create_us"]["median"] if memory else None
     create_new_hub = data.one("new-hub", "cpp-blocking", transport="plaintext")
@@ -205,10 +260,10 @@ def targets(data, write):
     write("## Targets\n")
     write("| target | figure in this run | verdict |")
     write("| --- | --- | --- |")
-    plain_factor = ratio(raw_plain, ours_plain)
-    tls_factor = ratio(raw_tls, ours_tls)
-    ceiling_plain = ratio(raw_plain, data.new_hub_median("raw-shared-channel"))
-    ceiling_tls = ratio(raw_tls, data.new_hub_median("raw-shared-channel", "tls"))
+    plain_factor = data.new_hub_factor("raw-channel-per-client", "cpp-blocking")
+    tls_factor = data.new_hub_factor("raw-channel-per-client", "cpp-blocking", "tls")
+    ceiling_plain = data.new_hub_factor("raw-channel-per-client", "raw-shared-channel")
+    ceiling_tls = data.new_hub_factor("raw-channel-per-client", "raw-shared-channel", "tls")
     write(f"| new hub, plaintext: ≥ {NEW_HUB_PLAINTEXT_FACTOR}x lower than channel-per-client | "
           f"{micros(ours_plain)} µs vs {micros(raw_plain)} µs median: {factor(plain_factor)}; "
           f"the ceiling, the raw stub on a shared channel: {factor(ceiling_plain)} | "
@@ -217,7 +272,8 @@ def targets(data, write):
           f"{micros(ours_tls)} µs vs {micros(raw_tls)} µs median: {factor(tls_factor)}; "
           f"the ceiling: {factor(ceiling_tls)} | "
           f"{verdict(tls_factor and tls_factor >= NEW_HUB_TLS_FACTOR)} |")
-    ahead = [ratio(d, ours_plain) for d in dotnet_plain] + [ratio(d, ours_tls) for d in dotnet_tls]
+    ahead = [data.new_hub_factor(d, "cpp-blocking", t)
+             for t in ("plaintext", "tls") for d in ("dotnet-per-client", "dotnet-shared")]
     ahead_known = [a for a in ahead if a is not None]
     cpu = {(c, t): (data.one("new-hub", c, transport=t) or {}).get("cpu_us_per_hub")
            for c in ("cpp-blocking", "dotnet-shared") for t in ("plaintext", "tls")}
@@ -227,8 +283,8 @@ def targets(data, write):
           f"{factor(ratio(cpu[('dotnet-shared', 'plaintext')], cpu[('cpp-blocking', 'plaintext')]))}"
           f", TLS {factor(ratio(cpu[('dotnet-shared', 'tls')], cpu[('cpp-blocking', 'tls')]))}; "
           f"the ceiling, .NET shared over the raw stub on a shared channel: plaintext "
-          f"{factor(ratio(dotnet_plain[1], data.new_hub_median('raw-shared-channel')))}, TLS "
-          f"{factor(ratio(dotnet_tls[1], data.new_hub_median('raw-shared-channel', 'tls')))} | "
+          f"{factor(data.new_hub_factor('dotnet-shared', 'raw-shared-channel'))}, TLS "
+          f"{factor(data.new_hub_factor('dotnet-shared', 'raw-shared-channel', 'tls'))} | "
           f"{verdict(min(ahead_known) > 1.5 if ahead_known else None)} |")
     create_p = create_new_hub["create_us"]["median"] if create_new_hub else None
     write(f"| `CreateClient` under {CREATE_CLIENT_US} µs | median {micros(create)} µs over "
@@ -308,8 +364,9 @@ def capi_gaps(data):
         for transport in ("plaintext", "tls"):
             cpp = data.new_hub_median(f"cpp-{form}", transport)
             c = data.new_hub_median(f"capi-{form}", transport)
-            if cpp and c:
-                gaps.append((f"new hub {form}, {transport}, median", cpp, c, c / cpp - 1, "µs"))
+            paired = data.new_hub_factor(f"capi-{form}", f"cpp-{form}", transport)
+            if cpp and c and paired:
+                gaps.append((f"new hub {form}, {transport}, median", cpp, c, paired - 1, "µs"))
     cpp = data.memory("cpp-factory")
     c = data.memory("capi-factory")
     if cpp and c:
@@ -331,11 +388,11 @@ def new_hub(data, write):
     write("## New-hub latency (no-op server)\n")
     write("Create a client for a hub never used before and raise one event through it; "
           f"{hub_count(data)} hubs after warm-up hubs, every client kept alive. "
+          f"{rounds_text(data)}"
           "\"first call\" is the very first warm-up hub: for the shared-connection "
           "contenders it includes opening the connection. Connections and hubs are what the "
-          "server saw during the run (warm-up included).\n")
+          "server saw during one round (warm-up included).\n")
     for transport in ("plaintext", "tls"):
-        raw = data.new_hub_median("raw-channel-per-client", transport)
         write(f"**{transport}**\n")
         write("| contender | median µs | p99 µs | create median µs | create p99 µs | first call µs "
               "| client CPU µs/hub | channel-per-client ÷ this | connections | hubs |")
@@ -350,9 +407,19 @@ def new_hub(data, write):
                   f"{micros(create.get('p99')) if create.get('p99') else '–'} | "
                   f"{micros(record['cold_first_us'])} | "
                   f"{micros(record.get('cpu_us_per_hub'))} | "
-                  f"{factor(ratio(raw, record['total_us']['median']))} | "
+                  f"{factor(data.new_hub_factor('raw-channel-per-client', record['contender'], transport))} | "
                   f"{seen['connections']} | {seen['task_hubs']} |")
         write("")
+
+
+def rounds_text(data):
+    record = next((r for r in data.records if r.get("scenario") == "new-hub"), None)
+    if not record or record.get("rounds", 1) < 2:
+        return ""
+    return (f"Each contender ran {record['rounds']} rounds, each a new process with new hubs, "
+            "the order of contenders reversed every other round; every figure is the median "
+            "over the rounds of the round's figure, and \"channel-per-client ÷ this\" the "
+            "median of the ratios within a round. ")
 
 
 def hub_count(data):

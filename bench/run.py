@@ -29,10 +29,11 @@ RESULTS = ROOT / "bench" / "results"
 # Throughput runs in eight rounds of 1.5 s per contender and concurrency (12 s measured
 # in all), so that a burst of outside load spoils one round rather than a whole figure,
 # and a comparison is the median of eight ratios taken within rounds.
-FULL = dict(new_hubs=200, new_hub_warmup=20, many_hubs=1000, events_per_hub=10,
+# New-hub latency runs in five rounds of 200 new hubs per contender and transport.
+FULL = dict(new_hubs=200, new_hub_warmup=20, new_hub_rounds=5, many_hubs=1000, events_per_hub=10,
             memory_clients=10000, rounds=8, round_ms=1500, warmup_ms=700,
             e2e_hubs=200, e2e_rounds=2, e2e_round_ms=2500)
-QUICK = dict(new_hubs=50, new_hub_warmup=5, many_hubs=100, events_per_hub=10,
+QUICK = dict(new_hubs=50, new_hub_warmup=5, new_hub_rounds=2, many_hubs=100, events_per_hub=10,
              memory_clients=2000, rounds=2, round_ms=1000, warmup_ms=300,
              e2e_hubs=50, e2e_rounds=1, e2e_round_ms=1000)
 
@@ -228,16 +229,24 @@ class Bench:
     # Scenarios against the no-op server ---------------------------------------------
 
     def new_hub(self, server):
-        for transport in ("plaintext", "tls"):
-            address = server.plaintext if transport == "plaintext" else server.tls
-            for contender in NEW_HUB_CONTENDERS:
-                if not self.available(contender):
-                    continue
-                self.run(contender, "new-hub",
-                         {"address": address, "transport": transport, "ca": self.certs["ca"],
-                          "hubs": self.sizes["new_hubs"],
-                          "warmup": self.sizes["new_hub_warmup"],
-                          "hub-prefix": f"nh-{transport}-{contender}-"}, server)
+        """Rounds of every contender, the order reversed every other round, each round with
+        hubs of its own; a round is one process per contender and transport."""
+        for round_number in range(self.sizes["new_hub_rounds"]):
+            order = (NEW_HUB_CONTENDERS if round_number % 2 == 0
+                     else list(reversed(NEW_HUB_CONTENDERS)))
+            for transport in ("plaintext", "tls"):
+                address = server.plaintext if transport == "plaintext" else server.tls
+                for contender in order:
+                    if not self.available(contender):
+                        continue
+                    for line in self.run(
+                            contender, "new-hub",
+                            {"address": address, "transport": transport,
+                             "ca": self.certs["ca"], "hubs": self.sizes["new_hubs"],
+                             "warmup": self.sizes["new_hub_warmup"],
+                             "hub-prefix": f"nh-{round_number}-{transport}-{contender}-"},
+                            server):
+                        line["round"] = round_number
 
     def throughput(self, server, address, contenders, inflights, rounds, round_ms,
                    server_label="noop", hub="bench-hub"):
