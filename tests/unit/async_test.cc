@@ -171,18 +171,7 @@ std::vector<AsyncForm> EveryInvalidAsyncForm() {
   };
 }
 
-class Async : public ::testing::Test {
- protected:
-  void SetUp() override {
-    ClientOptions options = unit::FakeOptions(fake_);
-    options.enable_entity_support = true;
-    client_ = unit::MakeClient(options);
-    ASSERT_NE(client_, nullptr);
-  }
-
-  FakeSidecar fake_;
-  std::unique_ptr<Client> client_;
-};
+class Async : public unit::FakeClientTest {};
 
 TEST_F(Async, EveryFormFiresItsCallbackOnceAndNeverOnTheCallingThread) {
   std::vector<AsyncForm> forms = EveryAsyncForm(CallOptions::WithTimeout(seconds(10)));

@@ -14,15 +14,8 @@ using unit::IsOk;
 
 const std::string kInvalidUtf8 = "bad\xC3\x28";
 
-class BadInput : public ::testing::Test {
+class BadInput : public unit::FakeClientTest {
  protected:
-  void SetUp() override {
-    ClientOptions options = unit::FakeOptions(fake_);
-    options.enable_entity_support = true;
-    client_ = unit::MakeClient(options);
-    ASSERT_NE(client_, nullptr);
-  }
-
   void TearDown() override { EXPECT_EQ(fake_.CallCount(), expected_calls_); }
 
   static void ExpectInvalid(const Status& status, const std::string& names) {
@@ -30,8 +23,6 @@ class BadInput : public ::testing::Test {
     EXPECT_THAT(status.message(), HasSubstr(names));
   }
 
-  FakeSidecar fake_;
-  std::unique_ptr<Client> client_;
   int expected_calls_ = 0;
 };
 

@@ -22,18 +22,7 @@ using unit::IsOk;
 using unit::Reply;
 using unit::Stamp;
 
-class Entities : public ::testing::Test {
- protected:
-  void SetUp() override {
-    ClientOptions options = unit::FakeOptions(fake_);
-    options.enable_entity_support = true;
-    client_ = unit::MakeClient(options);
-    ASSERT_NE(client_, nullptr);
-  }
-
-  FakeSidecar fake_;
-  std::unique_ptr<Client> client_;
-};
+class Entities : public unit::FakeClientTest {};
 
 TEST_F(Entities, SignalSendsIdOperationInputScheduledTimeAndRequestId) {
   SignalEntityOptions signal;

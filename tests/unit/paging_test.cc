@@ -21,18 +21,7 @@ using unit::Reply;
   return page;
 }
 
-class Paging : public ::testing::Test {
- protected:
-  void SetUp() override {
-    ClientOptions options = unit::FakeOptions(fake_);
-    options.enable_entity_support = true;
-    client_ = unit::MakeClient(options);
-    ASSERT_NE(client_, nullptr);
-  }
-
-  FakeSidecar fake_;
-  std::unique_ptr<Client> client_;
-};
+class Paging : public unit::FakeClientTest {};
 
 TEST_F(Paging, QueryPagerFetchesLazilyAndStopsAtTheMissingToken) {
   fake_.Enqueue("QueryInstances", Reply::With(InstancesPage({"a", "b"}, "t2")));

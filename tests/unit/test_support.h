@@ -1,5 +1,6 @@
-// Helpers shared by the unit tests: options aimed at the fake sidecar, a probe that
-// records how a callback was invoked, status matchers and time helpers.
+// Helpers shared by the unit tests: options aimed at the fake sidecar, a fixture with a
+// client of it, a probe that records how a callback was invoked, status matchers and
+// time helpers.
 #ifndef DURABLETASK_TESTS_UNIT_TEST_SUPPORT_H_
 #define DURABLETASK_TESTS_UNIT_TEST_SUPPORT_H_
 
@@ -68,6 +69,20 @@ inline std::unique_ptr<Client> MakeClient(const ClientOptions& options) {
   if (!client.ok()) return nullptr;
   return std::move(client).value();
 }
+
+// A test with one fake sidecar and one client of it (task hub "hub", entity support on).
+class FakeClientTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ClientOptions options = FakeOptions(fake_);
+    options.enable_entity_support = true;
+    client_ = MakeClient(options);
+    ASSERT_NE(client_, nullptr);
+  }
+
+  FakeSidecar fake_;
+  std::unique_ptr<Client> client_;
+};
 
 // Records every invocation of a completion callback: how often, on which thread, and
 // the first value.
