@@ -229,12 +229,12 @@ def render(meta, records):
     write("- **cpp-\\***: one `ClientFactory`; `CreateClient(hub)` then `RaiseEvent` / "
           "`RaiseEventAsync`. **capi-\\***: the same through `dt_factory_create_client` and "
           "`dt_client_raise_event[_async]`. Our client also sends `x-user-agent` on every call.")
-    write("- **dotnet-per-client**: `Microsoft.DurableTask.Client.Grpc` 1.28.0, a "
+    write("- **dotnet-per-client**: `Microsoft.DurableTask.Client.Grpc` "
+          f"{dotnet_version(meta)}, a "
           "`GrpcChannel` with its own `SocketsHttpHandler` per client; **dotnet-shared**: one "
           "`GrpcChannel` per endpoint, a `GrpcDurableTaskClient` per hub on it. The hub "
           "travels as the `taskhub` header, added by an interceptor in "
-          "`GrpcDurableTaskClientOptions.Interceptors`. "
-          f"{meta['dotnet_client_factory']}, so there is no factory contender from Microsoft.")
+          f"`GrpcDurableTaskClientOptions.Interceptors`. {dotnet_factory_text(meta)}")
     write("- Every contender raises the same event: instance `bench-instance`, name `tick`, "
           "payload `\"x\"`. Blocking forms keep N calls in flight with N threads; async forms "
           "start the next call from the completion of the last.")
@@ -420,6 +420,29 @@ def rounds_text(data):
             "the order of contenders reversed every other round; every figure is the median "
             "over the rounds of the round's figure, and \"channel-per-client ÷ this\" the "
             "median of the ratios within a round. ")
+
+
+def dotnet_version(meta):
+    types = meta.get("dotnet_client_types") or {}
+    return types.get("versions", {}).get("Microsoft.DurableTask.Client.Grpc", "1.28.0")
+
+
+def dotnet_factory_text(meta):
+    """Whether Microsoft's package has a client factory, as the .NET program read it from
+    the package in this run (older results files carry a sentence instead)."""
+    if "dotnet_client_factory" in meta:
+        return f"{meta['dotnet_client_factory']}, so there is no factory contender from Microsoft."
+    types = meta.get("dotnet_client_types")
+    if not types:
+        return "Microsoft's packages were not inspected in this run (no dotnet)."
+    version = types.get("versions", {}).get("Microsoft.DurableTask.Client", "?")
+    makers = ", ".join(f"`{name.rsplit('.', 1)[-1]}`" for name in types["client_maker_types"])
+    if types.get("has_client_factory"):
+        return (f"Microsoft.DurableTask.Client {version} has an `IDurableTaskClientFactory` "
+                "(read from the package in this run); the bench has no contender for it yet.")
+    return (f"Microsoft.DurableTask.Client {version} has no `IDurableTaskClientFactory` (read "
+            "from the package in this run; the public types that make or hand out clients: "
+            f"{makers or 'none'}), so there is no factory contender from Microsoft.")
 
 
 def hub_count(data):

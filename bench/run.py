@@ -379,6 +379,18 @@ class Bench:
         subprocess.run(command, check=True, capture_output=True, text=True, timeout=120)
 
 
+def dotnet_client_types(build):
+    """What Microsoft's client packages offer for making clients (their versions, and
+    whether there is an IDurableTaskClientFactory), read from the packages themselves by
+    the .NET contender program; None without dotnet."""
+    if not build.dotnet or not build.dotnet_dll.exists():
+        return None
+    finished = subprocess.run(build.command("dotnet-") + ["client-types"], capture_output=True,
+                              text=True, timeout=120, cwd=ROOT)
+    lines = [line for line in finished.stdout.splitlines() if line.startswith("{")]
+    return json.loads(lines[0]) if finished.returncode == 0 and lines else None
+
+
 def callgrind_counts(path):
     """Total instructions, and calls to malloc, in one callgrind output file."""
     names = {}
@@ -496,15 +508,14 @@ def main():
         bench.phase("end to end (Microsoft's sidecar)", bench.end_to_end)
 
     meta = dict(started=started_at.isoformat(timespec="seconds"),
+                dotnet_client_types=dotnet_client_types(build),
                 command=" ".join(["python3", "bench/run.py"] + sys.argv[1:]),
                 quick=arguments.quick, sizes=sizes, machine=machine_description(),
                 load_average_at_start=[round(x, 2) for x in load_at_start],
                 load_average_at_end=[round(x, 2) for x in os.getloadavg()],
                 build_seconds=round(build.seconds, 1),
                 total_seconds=round(time.monotonic() - started, 1),
-                phases=bench.phases, failures=bench.failures,
-                dotnet_client_factory=("Microsoft.DurableTask.Client 1.28.0 has no "
-                                       "IDurableTaskClientFactory"))
+                phases=bench.phases, failures=bench.failures)
 
     output = Path(arguments.output)
     output.mkdir(parents=True, exist_ok=True)

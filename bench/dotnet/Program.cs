@@ -8,8 +8,9 @@
 //
 // The task hub travels as the `taskhub` header, added by an interceptor registered in
 // GrpcDurableTaskClientOptions.Interceptors (the extension point the package documents for
-// such headers). Version 1.28.0 has no IDurableTaskClientFactory: clients for hubs learned
-// at run time are constructed directly, as here.
+// such headers). Version 1.28.0 has no IDurableTaskClientFactory (the `client-types`
+// scenario reads that from the package in every run): clients for hubs learned at run
+// time are constructed directly, as here.
 using System.Diagnostics;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
@@ -33,6 +34,12 @@ public static class Program
     public static async Task<int> Main(string[] args)
     {
         var arguments = new Arguments(args);
+        if (arguments.Scenario == "client-types")
+        {
+            ClientTypes();
+            return 0;
+        }
+
         string contender = arguments.Text("contender");
         switch (arguments.Scenario)
         {
@@ -527,6 +534,50 @@ public static class Program
                 ["max"] = sorted[^1],
             };
         }
+    }
+
+    /// <summary>
+    /// What the referenced client packages offer for making clients: their versions and
+    /// every public type whose name says it makes or hands out clients
+    /// (IDurableTaskClientFactory, IDurableTaskClientProvider and the like). The bench
+    /// records this, so that whether a Microsoft factory contender is possible is read
+    /// from the package rather than assumed.
+    /// </summary>
+    static void ClientTypes()
+    {
+        var assemblies = new[]
+        {
+            typeof(Microsoft.DurableTask.Client.DurableTaskClient).Assembly,
+            typeof(GrpcDurableTaskClient).Assembly,
+        };
+        var versions = new Dictionary<string, string>();
+        var makers = new List<string>();
+        foreach (var assembly in assemblies)
+        {
+            var name = assembly.GetName();
+            string informational = assembly
+                .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+                .OfType<System.Reflection.AssemblyInformationalVersionAttribute>()
+                .Select(attribute => attribute.InformationalVersion.Split('+')[0])
+                .FirstOrDefault() ?? name.Version?.ToString() ?? "?";
+            versions[name.Name ?? "?"] = informational;
+            foreach (var type in assembly.GetExportedTypes())
+            {
+                if (type.Name.EndsWith("ClientFactory", StringComparison.Ordinal) ||
+                    type.Name.EndsWith("ClientProvider", StringComparison.Ordinal))
+                {
+                    makers.Add(type.FullName ?? type.Name);
+                }
+            }
+        }
+
+        makers.Sort(StringComparer.Ordinal);
+        new JsonLine()
+            .Set("scenario", "client-types")
+            .Set("versions", versions)
+            .Set("client_maker_types", makers)
+            .Set("has_client_factory", makers.Any(m => m.EndsWith(".IDurableTaskClientFactory", StringComparison.Ordinal)))
+            .Emit();
     }
 
     /// <summary>One result, printed as one JSON line on stdout.</summary>
