@@ -55,9 +55,17 @@ def median(values):
     return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
 
 
+def paired_median(mine, theirs):
+    """The median, over the rounds both ran, of mine / theirs within a round; `mine` and
+    `theirs` map a round's number to its figure. Rounds with the same number ran close
+    together, so a drift of the machine's load between rounds falls on both sides of each
+    ratio instead of on one contender's median."""
+    return median(value / theirs[number] for number, value in mine.items()
+                  if value is not None and theirs.get(number))
+
+
 class Records:
     def __init__(self, records):
-        self.raw_records = records
         self.records, self.new_hub_rounds = self._merge_new_hub_rounds(records)
         self.throughput = self._aggregate_throughput()
 
@@ -106,8 +114,7 @@ class Records:
         theirs = self.new_hub_rounds.get((server, slower, transport))
         if not mine or not theirs:
             return None
-        return median(theirs[n] / value for n, value in mine.items()
-                      if value and theirs.get(n) is not None)
+        return paired_median(theirs, mine)
 
     def one(self, scenario, contender, server="noop", **fields):
         for record in self.records:
@@ -131,11 +138,8 @@ class Records:
             server_cpu = sum(r.get("server_cpu_seconds", 0) for r in rounds)
             server_calls = sum(r["server_seen"]["plaintext"]["calls"]["RaiseEvent"]
                                for r in rounds if "server_seen" in r)
-            rates = sorted(r["calls_per_second"] for r in rounds)
-            middle = len(rates) // 2
-            median = rates[middle] if len(rates) % 2 else (rates[middle - 1] + rates[middle]) / 2
             totals[key] = dict(
-                rate=median,
+                rate=median(r["calls_per_second"] for r in rounds),
                 mean_rate=calls / seconds if seconds else None,
                 rounds=[r["calls_per_second"] for r in rounds],
                 by_round={r.get("round", i): r["calls_per_second"] for i, r in enumerate(rounds)},
@@ -147,20 +151,12 @@ class Records:
 
     def share(self, contender, reference, inflight, server="noop"):
         """Calls per second of `contender` over `reference`: the median, over the rounds, of
-        the ratio within a round. Rounds with the same number ran close together (each round
-        runs every contender once), so a drift of the machine's load between rounds falls on
-        both sides of each ratio instead of on one contender's median."""
+        the ratio within a round (each round runs every contender once)."""
         mine = self.throughput.get((server, contender, inflight))
         theirs = self.throughput.get((server, reference, inflight))
         if not mine or not theirs:
             return None
-        ratios = sorted(rate / theirs["by_round"][number]
-                        for number, rate in mine["by_round"].items()
-                        if theirs["by_round"].get(number))
-        if not ratios:
-            return None
-        middle = len(ratios) // 2
-        return ratios[middle] if len(ratios) % 2 else (ratios[middle - 1] + ratios[middle]) / 2
+        return paired_median(mine["by_round"], theirs["by_round"])
 
     def memory(self, contender, transport="plaintext"):
         """The memory run with short hub names (the headline case)."""
