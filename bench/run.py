@@ -294,9 +294,9 @@ class Bench:
 
         A run's instructions per call, start-up included, should fall as the run gets
         longer. When the longer run costs clearly more per call, something outside the
-        call path ran in it (seen once on a loaded machine: a 3 s run with half the calls
-        of its twin and 2 G instructions more; the cause was not found): the pair is
-        measured again, at most twice, and every pair tried is kept in the record."""
+        call path ran in it (seen once on a loaded machine: a 3 s run with under half the
+        calls of a normal one and about 2 G instructions more; the cause was not found):
+        the pair is measured again, at most twice, and every pair tried is kept."""
         for inflight, contenders in INSTRUCTION_CONTENDERS:
             for contender in contenders:
                 pairs = []
