@@ -125,7 +125,6 @@ Result<ClientProfile> ProfileTable::Intern(ClientOptions options, std::string ke
   if (options.token_provider) return MakeProfile(std::move(options));
 
   if (key.empty()) key = Key(options);
-  if (ClientProfile shared = Find(key)) return shared;
   Result<ClientProfile> created = MakeProfile(std::move(options));
   if (!created.ok()) return created;
 
@@ -156,26 +155,23 @@ Result<std::shared_ptr<ClientCore>> ClientCore::Create(std::string name, ClientO
                                                        const std::shared_ptr<ChannelPool>& pool,
                                                        std::shared_ptr<Metrics> metrics,
                                                        ProfileTable* profiles) {
-  std::string task_hub = std::move(options.task_hub);
-  options.task_hub.clear();
-
   // A client for one more task hub on options seen before: they were validated and
   // derived when their profile was made, so only the task hub is checked now.
   bool shared = profiles != nullptr && !options.token_provider;
-  // The key is only looked up, and copied into the table on a miss: one buffer per
-  // thread saves an allocation per client.
+  // The key (which leaves the task hub out) is only looked up, and copied into the table
+  // on a miss: one buffer per thread saves an allocation per client.
   thread_local std::string key;
   ClientProfile profile;
   if (shared) {
     ProfileTable::KeyInto(options, &key);
     profile = profiles->Find(key);
   }
-  if (profile) {
-    if (Status valid = ValidateTaskHub(task_hub); !valid.ok()) return valid;
-  } else {
-    options.task_hub = task_hub;
-    if (Status valid = ValidateOptions(options); !valid.ok()) return valid;
-    options.task_hub.clear();
+  Status valid = profile ? ValidateTaskHub(options.task_hub) : ValidateOptions(options);
+  if (!valid.ok()) return valid;
+
+  std::string task_hub = std::move(options.task_hub);
+  options.task_hub.clear();
+  if (!profile) {
     Result<ClientProfile> made =
         shared ? profiles->Intern(std::move(options), key) : MakeProfile(std::move(options));
     if (!made.ok()) return made.status();

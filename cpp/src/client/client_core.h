@@ -47,8 +47,9 @@ class ProfileTable {
   ClientProfile Find(const std::string& key) const;
 
   // The shared profile of `options`, whose task hub must be empty and which must be
-  // valid (ValidateOptions): made, and derived, now if no client holds one. `key` is
-  // Key(options) when the caller has it already, or empty.
+  // valid (ValidateOptions): made and derived now, and kept unless a client already
+  // holds one for these options (then that one is returned). Callers look first with
+  // Find. `key` is Key(options) when the caller has it already, or empty.
   Result<ClientProfile> Intern(ClientOptions options, std::string key = std::string());
 
   // Profiles known to the table, including ones no client uses any more that have not
